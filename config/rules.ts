@@ -1,0 +1,86 @@
+import { z } from "zod";
+
+/** Small zod builders whose messages say what is allowed; the loader adds the key and the bad value. */
+
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+    z.enum(values, { error: () => `allowed: ${values.join(", ")}` });
+
+export const dnsLabel = z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+        error: "allowed: a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)",
+    });
+
+export const dnsSubdomain = z
+    .string()
+    .max(253)
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
+        error: "allowed: a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')",
+    });
+
+/** A Docker tag, and never a moving one. */
+export const imageTag = z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, {
+        error: "allowed: a Docker tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}), e.g. 1.4.2 or a git SHA",
+    })
+    .refine((t) => t !== "latest", { error: "allowed: a pinned tag; 'latest' is not reproducible" });
+
+/** Registry host and path, without a tag: docker.io/ticketbuster, 123.dkr.ecr.us-east-1.amazonaws.com/x. */
+export const imageRegistry = z
+    .string()
+    .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, {
+        error: "allowed: a registry host and/or path without tag, e.g. ticketbuster or ghcr.io/acme",
+    });
+
+export const positiveInt = z
+    .number({ error: "allowed: an integer >= 1" })
+    .int({ error: "allowed: an integer >= 1" })
+    .min(1, { error: "allowed: an integer >= 1" });
+
+export const booleanString = z
+    .enum(["true", "false"], { error: () => "allowed: true, false" })
+    .transform((v) => v === "true");
+
+export const integerString = z
+    .string()
+    .regex(/^-?[0-9]+$/, { error: "allowed: an integer" })
+    .transform(Number);
+
+/** Parses a JSON-valued config key (`pulumi config set --path` writes these). */
+export const json = <T extends z.ZodType>(inner: T) =>
+    z
+        .string()
+        .transform((s, ctx) => {
+            try {
+                return JSON.parse(s) as unknown;
+            } catch {
+                ctx.addIssue({ code: "custom", message: "allowed: a JSON object" });
+                return z.NEVER;
+            }
+        })
+        .pipe(inner);
+
+/** A map whose keys must come from `allowed`, with a message that lists them. */
+export const recordOf = <V extends z.ZodType>(allowed: readonly string[], value: V, what: string) =>
+    z.record(z.string(), value, { error: "allowed: a JSON object" }).superRefine((rec, ctx) => {
+        for (const key of Object.keys(rec)) {
+            if (!allowed.includes(key)) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: [key],
+                    message: `unknown ${what} "${key}"; allowed: ${allowed.join(", ")}`,
+                });
+            }
+        }
+    });
+
+export function isCidr(s: string): boolean {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s);
+    if (!m) return false;
+    const octets = m.slice(1, 5).map(Number);
+    const bits = Number(m[5]);
+    return octets.every((o) => o <= 255) && bits <= 32;
+}
+
+export const cidr = z.string().refine(isCidr, { error: "allowed: an IPv4 CIDR such as 10.0.0.0/16" });

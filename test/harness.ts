@@ -1,0 +1,126 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+
+/** A resource as the program registered it (inputs with secrets still wrapped). */
+export interface Registered {
+    type: string;
+    name: string;
+    inputs: Record<string, unknown>;
+    provider?: string;
+    custom: boolean;
+}
+
+export interface RunOptions {
+    /** Stack whose Pulumi.<stack>.yaml is the base config. */
+    stack: string;
+    /** Keys without namespace; a value of undefined removes the key. */
+    config?: Record<string, string | undefined>;
+    /** Secret keys (set as secrets); undefined removes them. Defaults give both passwords test values. */
+    secrets?: Record<string, string | undefined>;
+    /** Extra state per resource type, e.g. outputs a cloud resource computes. */
+    state?: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
+    /** Answers to provider functions (invokes), by token. */
+    calls?: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
+}
+
+export interface RunResult {
+    resources: Registered[];
+    outputs: Record<string, unknown>;
+    error?: Error;
+}
+
+export const TEST_SECRETS = { dbPassword: "test-db-password-1f9c", rabbitmqPassword: "test-mq-password-7b2e" };
+const PROJECT = "ticketbuster";
+const ROOT = path.join(__dirname, "..");
+
+export function stackConfig(stack: string): Record<string, string> {
+    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    const doc = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(doc.config ?? {})) {
+        if (value !== null && typeof value === "object" && "secure" in value) continue;
+        out[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return out;
+}
+
+export const resolve = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((r) => o.apply(r));
+
+const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs;
+
+/** Evaluates the real program (index.ts) against Pulumi mocks with the given stack's config. */
+export async function runProgram(opts: RunOptions): Promise<RunResult> {
+    const resources: Registered[] = [];
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, custom: args.custom ?? false });
+                const state = { ...args.inputs, ...(opts.state?.(args) ?? {}) };
+                return { id: `${args.name}-id`, state };
+            },
+            call(args) {
+                const answer = opts.calls?.[args.token];
+                if (!answer) throw new Error(`unexpected invoke ${args.token} in a test`);
+                return answer(args.inputs);
+            },
+        },
+        PROJECT,
+        opts.stack,
+        false,
+    );
+
+    const config: Record<string, string> = stackConfig(opts.stack);
+    for (const [k, v] of Object.entries(opts.config ?? {})) {
+        if (v === undefined) delete config[`${PROJECT}:${k}`];
+        else config[`${PROJECT}:${k}`] = v;
+    }
+    const secrets = { ...TEST_SECRETS, ...opts.secrets };
+    const secretKeys: string[] = [];
+    for (const [k, v] of Object.entries(secrets)) {
+        if (v === undefined) continue;
+        config[`${PROJECT}:${k}`] = v;
+        secretKeys.push(`${PROJECT}:${k}`);
+    }
+    pulumi.runtime.setAllConfig(config, secretKeys);
+
+    const program = (await import("../index")).default;
+    try {
+        const outputs = await resolve(pulumi.output(await program()));
+        await waitForRPCs();
+        return { resources, outputs };
+    } catch (error) {
+        await waitForRPCs();
+        return { resources, outputs: {}, error: error as Error };
+    }
+}
+
+// Secrets arrive in mock inputs wrapped with Pulumi's signature.
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export function isSecretValue(v: unknown): boolean {
+    return v !== null && typeof v === "object" && (v as Record<string, unknown>)[SIG] === SECRET_SIG;
+}
+
+/** Inputs with every secret wrapper removed, for assertions on values. */
+export function plain<T = any>(v: unknown): T {
+    if (isSecretValue(v)) return plain((v as { value: unknown }).value);
+    if (Array.isArray(v)) return v.map((x) => plain(x)) as T;
+    if (v !== null && typeof v === "object") {
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)])) as T;
+    }
+    return v as T;
+}
+
+export const isKubernetes = (r: Registered) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:");
+
+/** The single registered resource of a type (and optional Kubernetes name); throws otherwise. */
+export function one(resources: Registered[], type: string, k8sName?: string): Registered {
+    const found = resources.filter(
+        (r) => r.type === type && (k8sName === undefined || plain<{ metadata?: { name?: string } }>(r.inputs).metadata?.name === k8sName),
+    );
+    if (found.length !== 1) throw new Error(`expected one ${type} ${k8sName ?? ""}, found ${found.length}`);
+    return found[0];
+}
