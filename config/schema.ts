@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TIER_NAMES } from "../apps/ticketbuster";
+import { TIER_NAMES, ticketbuster } from "../apps/ticketbuster";
 import {
     booleanString,
     dnsLabel,
@@ -21,6 +21,21 @@ export type ServiceType = (typeof SERVICE_TYPES)[number];
 /** Tiers whose replica count and image tag can be overridden (the stateful ones run one pod each). */
 export const SCALABLE_TIERS = TIER_NAMES.filter((t) => t !== "postgres" && t !== "rabbitmq");
 
+/** On an autoscaled tier the replica override is the HPA's floor, so it cannot exceed its ceiling. */
+function withinAutoscalingRange(replicas: Record<string, number>, ctx: z.RefinementCtx): void {
+    for (const tier of ticketbuster.tiers) {
+        const wanted = replicas[tier.name];
+        if (tier.kind !== "stateless" || !tier.autoscaling || typeof wanted !== "number") continue;
+        if (wanted > tier.autoscaling.maxReplicas) {
+            ctx.addIssue({
+                code: "custom",
+                path: [tier.name],
+                message: `allowed: 1..${tier.autoscaling.maxReplicas} (the HPA's maxReplicas for ${tier.name})`,
+            });
+        }
+    }
+}
+
 /**
  * Every key of the project namespace, as raw strings from `pulumi config`. Keys set with
  * `--path` (objects) arrive as JSON strings. Defaults here are mirrored in Pulumi.yaml's `config:`
@@ -36,7 +51,7 @@ export const baseSchema = z.object({
     imageTags: json(recordOf(SCALABLE_TIERS, imageTag, "tier")).optional(),
     storageClass: dnsSubdomain.optional(),
     frontendServiceType: oneOf(SERVICE_TYPES).default("LoadBalancer"),
-    replicas: json(recordOf(SCALABLE_TIERS, positiveInt, "tier")).optional(),
+    replicas: json(recordOf(SCALABLE_TIERS, positiveInt, "tier").superRefine(withinAutoscalingRange)).optional(),
     protectData: booleanString.default(false),
     dbUsername: dnsLabel.default("admin"),
     // Not "guest": RabbitMQ lets guest connect only from localhost, so other pods would be refused.

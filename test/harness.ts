@@ -10,6 +10,19 @@ export interface Registered {
     inputs: Record<string, unknown>;
     provider?: string;
     custom: boolean;
+    /** Resource options that mocks do not pass to newResource, read from the registration request. */
+    protect: boolean;
+    retainOnDelete: boolean;
+    /** URNs of the explicit and implicit dependencies. */
+    dependencies: string[];
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getProtect(): boolean;
+    getRetainondelete(): boolean;
+    getDependenciesList(): string[];
 }
 
 export interface RunOptions {
@@ -50,13 +63,29 @@ export const resolve = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((r) =
 
 const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs;
 
-/** Evaluates the real program (index.ts) against Pulumi mocks with the given stack's config. */
-export async function runProgram(opts: RunOptions): Promise<RunResult> {
+const realProgram = async () => (await import("../index")).default();
+
+/**
+ * Evaluates the real program (index.ts), or another program such as a single component, against
+ * Pulumi mocks with the given stack's config.
+ */
+export async function runProgram(opts: RunOptions, program: () => Promise<unknown> = realProgram): Promise<RunResult> {
     const resources: Registered[] = [];
+    const requestOptions = new Map<string, { protect: boolean; retainOnDelete: boolean; dependencies: string[] }>();
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
-                resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, custom: args.custom ?? false });
+                const options = requestOptions.get(`${args.type}::${args.name}`);
+                resources.push({
+                    type: args.type,
+                    name: args.name,
+                    inputs: args.inputs,
+                    provider: args.provider,
+                    custom: args.custom ?? false,
+                    protect: options?.protect ?? false,
+                    retainOnDelete: options?.retainOnDelete ?? false,
+                    dependencies: options?.dependencies ?? [],
+                });
                 const state = { ...args.inputs, ...(opts.state?.(args) ?? {}) };
                 return { id: `${args.name}-id`, state };
             },
@@ -70,6 +99,20 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
         opts.stack,
         false,
     );
+
+    // The mock monitor drops resource options; record them from the raw request first.
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+        registerResource(req: RegisterRequest, callback: unknown): Promise<void>;
+    };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+        requestOptions.set(`${req.getType()}::${req.getName()}`, {
+            protect: req.getProtect(),
+            retainOnDelete: req.getRetainondelete(),
+            dependencies: req.getDependenciesList(),
+        });
+        return register(req, callback);
+    };
 
     const config: Record<string, string> = stackConfig(opts.stack);
     for (const [k, v] of Object.entries(opts.config ?? {})) {
@@ -85,9 +128,8 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     }
     pulumi.runtime.setAllConfig(config, secretKeys);
 
-    const program = (await import("../index")).default;
     try {
-        const outputs = await resolve(pulumi.output(await program()));
+        const outputs = (await resolve(pulumi.output(await program()))) as Record<string, unknown>;
         await waitForRPCs();
         return { resources, outputs };
     } catch (error) {
