@@ -1,0 +1,143 @@
+import { LocalWorkspace, OpMap, OutputMap, Stack } from "@pulumi/pulumi/automation";
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { SECRET_KEYS } from "../config/schema";
+
+export type Action = "up" | "preview" | "refresh" | "destroy";
+
+export interface DriverOptions {
+    stack: string;
+    action: Action;
+    /** Project directory (Pulumi.yaml). Defaults to the repo root. */
+    workDir?: string;
+    /** State backend; defaults to $PULUMI_BACKEND_URL, else a file backend in <workDir>/.pulumi-state. */
+    backendUrl?: string;
+    /** Streams the engine's progress (default: stdout). */
+    onOutput?: (line: string) => void;
+    /** Extra environment for the engine and the program. */
+    env?: Record<string, string>;
+    /** Abort the operation (the engine is sent SIGINT). */
+    signal?: AbortSignal;
+}
+
+export interface DriverResult {
+    action: Action;
+    stack: string;
+    changes: OpMap;
+    outputs: OutputMap;
+    /** One line, e.g. "up dev: 3 create, 46 same (12.4s)". */
+    summary: string;
+    seconds: number;
+}
+
+const PROJECT = "ticketbuster";
+const REPO_ROOT = path.join(__dirname, "..");
+
+/** Counts of changed resources, excluding "same"; 0 means nothing would change. */
+export function changedCount(changes: OpMap): number {
+    return Object.entries(changes).reduce((n, [op, count]) => (op === "same" ? n : n + (count ?? 0)), 0);
+}
+
+function describeChanges(changes: OpMap): string {
+    const parts = Object.entries(changes)
+        .filter(([, n]) => (n ?? 0) > 0)
+        .map(([op, n]) => `${n} ${op}`);
+    return parts.length ? parts.join(", ") : "no resources";
+}
+
+/**
+ * A self-managed backend needs a passphrase for secrets. When none is given, one is generated once
+ * per backend and kept outside the repo (0600), so local runs need no setup.
+ */
+function passphraseEnv(backendUrl: string): Record<string, string> {
+    if (process.env.PULUMI_CONFIG_PASSPHRASE !== undefined || process.env.PULUMI_CONFIG_PASSPHRASE_FILE) return {};
+    if (!backendUrl.startsWith("file://")) return {};
+    const dir = path.join(os.homedir(), ".config", "ticketbuster");
+    const name = backendUrl.replace(/[^A-Za-z0-9]+/g, "_").slice(-120);
+    const file = path.join(dir, `passphrase${name}`);
+    if (!fs.existsSync(file)) {
+        fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+        fs.writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+    }
+    return { PULUMI_CONFIG_PASSPHRASE_FILE: file };
+}
+
+/** Generates the required secrets on first run; later runs keep them, so they cause no diff. */
+async function ensureSecrets(stack: Stack, log: (s: string) => void): Promise<void> {
+    const config = await stack.getAllConfig();
+    for (const key of SECRET_KEYS) {
+        if (config[`${PROJECT}:${key}`] !== undefined) continue;
+        await stack.setConfig(`${PROJECT}:${key}`, { value: randomBytes(24).toString("base64url"), secret: true });
+        log(`generated secret ${PROJECT}:${key} (stored encrypted in the stack config)\n`);
+    }
+}
+
+/**
+ * An engine killed mid-operation leaves "pending operations" in the state. The documented recovery
+ * is a refresh that clears pending creates; objects that were created anyway are adopted again by
+ * the next `up` (server-side apply).
+ */
+async function recoverInterruptedUpdate(stack: Stack, log: (s: string) => void, onOutput: (s: string) => void): Promise<void> {
+    const state = await stack.exportStack();
+    const pending = (state.deployment as { pending_operations?: { resource: { urn: string }; type: string }[] }).pending_operations ?? [];
+    if (pending.length === 0) return;
+    log(`the last operation was interrupted; ${pending.length} pending operation(s):\n`);
+    for (const op of pending) log(`  ${op.type} ${op.resource.urn}\n`);
+    log("running `pulumi refresh --clear-pending-creates` before continuing\n");
+    await stack.refresh({ clearPendingCreates: true, onOutput });
+}
+
+export async function runStack(opts: DriverOptions): Promise<DriverResult> {
+    const workDir = opts.workDir ?? REPO_ROOT;
+    const backendUrl = opts.backendUrl ?? process.env.PULUMI_BACKEND_URL ?? `file://${path.join(workDir, ".pulumi-state")}`;
+    if (backendUrl.startsWith("file://")) fs.mkdirSync(backendUrl.slice("file://".length), { recursive: true });
+    const onOutput = opts.onOutput ?? ((s: string) => process.stdout.write(s));
+    const log = (s: string) => onOutput(`[deploy] ${s}`);
+
+    const envVars: Record<string, string> = {
+        PULUMI_BACKEND_URL: backendUrl,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        ...passphraseEnv(backendUrl),
+        ...opts.env,
+    };
+    const stack = await LocalWorkspace.createOrSelectStack({ stackName: opts.stack, workDir }, { envVars });
+    const started = Date.now();
+    const common = { onOutput, signal: opts.signal };
+
+    let changes: OpMap = {};
+    let outputs: OutputMap = {};
+    switch (opts.action) {
+        case "up": {
+            await ensureSecrets(stack, log);
+            await recoverInterruptedUpdate(stack, log, onOutput);
+            const res = await stack.up(common);
+            changes = res.summary.resourceChanges ?? {};
+            outputs = res.outputs;
+            break;
+        }
+        case "preview": {
+            await ensureSecrets(stack, log);
+            changes = (await stack.preview({ ...common, diff: true })).changeSummary;
+            outputs = await stack.outputs();
+            break;
+        }
+        case "refresh":
+            changes = (await stack.refresh(common)).summary.resourceChanges ?? {};
+            outputs = await stack.outputs();
+            break;
+        case "destroy":
+            changes = (await stack.destroy(common)).summary.resourceChanges ?? {};
+            break;
+    }
+    const seconds = (Date.now() - started) / 1000;
+    return {
+        action: opts.action,
+        stack: opts.stack,
+        changes,
+        outputs,
+        seconds,
+        summary: `${opts.action} ${opts.stack}: ${describeChanges(changes)} (${seconds.toFixed(1)}s)`,
+    };
+}
