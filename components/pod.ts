@@ -1,7 +1,10 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { createHash } from "crypto";
+import type { PortSpec } from "../apps/types";
 
 type Container = k8s.types.input.core.v1.Container;
+type ContainerPort = k8s.types.input.core.v1.ContainerPort;
+type ServicePort = k8s.types.input.core.v1.ServicePort;
 type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
 type SecurityContext = k8s.types.input.core.v1.SecurityContext;
 type Volume = k8s.types.input.core.v1.Volume;
@@ -75,6 +78,15 @@ export function execProbes(
         readinessProbe: { exec, periodSeconds: 10, timeoutSeconds, failureThreshold: 3 },
         livenessProbe: { exec, periodSeconds: 20, timeoutSeconds, failureThreshold: 6 },
     };
+}
+
+/** Named container ports; Services target them by name, so a port number lives in one place. */
+export function containerPorts(ports: PortSpec[]): ContainerPort[] {
+    return ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" }));
+}
+
+export function servicePorts(ports: PortSpec[]): ServicePort[] {
+    return ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: "TCP", appProtocol: p.appProtocol }));
 }
 
 /** Short, stable content hash for names and rollout annotations. */

@@ -1,114 +1,110 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StatefulTier } from "../apps/types";
-import { labelsFor, restrictedPod, scratch, selectorFor } from "./pod";
+import { containerPorts, labelsFor, restrictedContainer, restrictedPod, scratch, selectorFor, servicePorts } from "./pod";
 
 type Container = k8s.types.input.core.v1.Container;
 
-export interface StatefulWorkloadArgs {
+/** What every data store gets from the app: where it runs and whether its data is protected. */
+export interface DataStoreArgs {
     namespace: pulumi.Input<string>;
     partOf: string;
     tier: StatefulTier<string>;
     storageClass?: pulumi.Input<string>;
     /** Protect the volume in Pulumi and keep it in the cluster if the stack is destroyed. */
     protectData: boolean;
+}
+
+/** What each kind of data store adds: how its image runs. */
+export interface DataStoreImage {
     /** Runs as this UID (the image's own service user). */
     uid: number;
     /** Where the volume is mounted. */
     dataPath: string;
+    /** Writable paths besides the volume (the root filesystem is read-only). */
     scratchPaths: string[];
-    container: Omit<Container, "name" | "image" | "ports" | "resources" | "volumeMounts">;
+    container: Pick<Container, "env" | "startupProbe" | "readinessProbe" | "livenessProbe">;
     /** `None` gives a headless Service (stable per-pod DNS). */
     clusterIP?: "None";
 }
 
-export interface StatefulWorkload {
-    claim: k8s.core.v1.PersistentVolumeClaim;
-    service: k8s.core.v1.Service;
-    statefulSet: k8s.apps.v1.StatefulSet;
-}
-
 /**
  * A single-replica StatefulSet on a PersistentVolumeClaim that Pulumi owns (not a volumeClaimTemplate,
- * whose claims no one deletes), with its ServiceAccount and Service. Children of `parent`.
+ * whose claims nobody deletes), with its ServiceAccount and Service. Postgres and RabbitMQ extend it.
  */
-export function statefulWorkload(parent: pulumi.Resource, name: string, args: StatefulWorkloadArgs): StatefulWorkload {
-    const { tier, namespace } = args;
-    const labels = labelsFor(args.partOf, tier.name, "datastore");
-    const selector = selectorFor(tier.name);
-    const scratchSpace = scratch(args.scratchPaths);
+export abstract class DataStore extends pulumi.ComponentResource {
+    readonly claim: k8s.core.v1.PersistentVolumeClaim;
+    readonly service: k8s.core.v1.Service;
+    readonly statefulSet: k8s.apps.v1.StatefulSet;
 
-    const account = new k8s.core.v1.ServiceAccount(
-        `${name}-sa`,
-        { metadata: { name: tier.name, namespace, labels }, automountServiceAccountToken: false },
-        { parent },
-    );
+    protected constructor(type: string, name: string, args: DataStoreArgs, image: DataStoreImage, opts?: pulumi.ComponentResourceOptions) {
+        super(type, name, {}, opts);
+        const { tier, namespace } = args;
+        const labels = labelsFor(args.partOf, tier.name, "datastore");
+        const selector = selectorFor(tier.name);
+        const meta = { name: tier.name, namespace, labels };
+        const scratchSpace = scratch(image.scratchPaths);
+        const parent = this;
 
-    const claim = new k8s.core.v1.PersistentVolumeClaim(
-        `${name}-data`,
-        {
-            metadata: { name: tier.storage.claimName, namespace, labels },
-            spec: {
-                accessModes: ["ReadWriteOnce"],
-                storageClassName: args.storageClass,
-                resources: { requests: { storage: tier.storage.size } },
+        const account = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: meta, automountServiceAccountToken: false }, { parent });
+
+        this.claim = new k8s.core.v1.PersistentVolumeClaim(
+            `${name}-data`,
+            {
+                metadata: { ...meta, name: tier.storage.claimName },
+                spec: {
+                    accessModes: ["ReadWriteOnce"],
+                    storageClassName: args.storageClass,
+                    resources: { requests: { storage: tier.storage.size } },
+                },
             },
-        },
-        { parent, protect: args.protectData, retainOnDelete: args.protectData },
-    );
+            { parent, protect: args.protectData, retainOnDelete: args.protectData },
+        );
 
-    const service = new k8s.core.v1.Service(
-        name,
-        {
-            metadata: { name: tier.name, namespace, labels },
-            spec: {
-                clusterIP: args.clusterIP,
-                selector,
-                ports: tier.ports.map((p) => ({
-                    name: p.name,
-                    port: p.port,
-                    targetPort: p.name,
-                    protocol: "TCP",
-                    appProtocol: p.appProtocol,
-                })),
-            },
-        },
-        { parent },
-    );
+        this.service = new k8s.core.v1.Service(
+            name,
+            { metadata: meta, spec: { clusterIP: image.clusterIP, selector, ports: servicePorts(tier.ports) } },
+            { parent },
+        );
 
-    const statefulSet = new k8s.apps.v1.StatefulSet(
-        name,
-        {
-            metadata: { name: tier.name, namespace, labels },
-            spec: {
-                serviceName: service.metadata.name,
-                replicas: 1,
-                selector: { matchLabels: selector },
-                template: {
-                    metadata: { labels },
-                    spec: {
-                        serviceAccountName: account.metadata.name,
-                        automountServiceAccountToken: false,
-                        enableServiceLinks: false,
-                        securityContext: restrictedPod(args.uid),
-                        terminationGracePeriodSeconds: 60,
-                        containers: [
-                            {
-                                name: tier.name,
-                                image: tier.image,
-                                ports: tier.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })),
-                                resources: tier.resources,
-                                volumeMounts: [{ name: "data", mountPath: args.dataPath }, ...scratchSpace.mounts],
-                                ...args.container,
-                            },
-                        ],
-                        volumes: [{ name: "data", persistentVolumeClaim: { claimName: claim.metadata.name } }, ...scratchSpace.volumes],
+        this.statefulSet = new k8s.apps.v1.StatefulSet(
+            name,
+            {
+                metadata: meta,
+                spec: {
+                    serviceName: this.service.metadata.name,
+                    replicas: 1,
+                    selector: { matchLabels: selector },
+                    template: {
+                        metadata: { labels },
+                        spec: {
+                            serviceAccountName: account.metadata.name,
+                            automountServiceAccountToken: false,
+                            enableServiceLinks: false,
+                            securityContext: restrictedPod(image.uid),
+                            terminationGracePeriodSeconds: 60,
+                            containers: [
+                                {
+                                    name: tier.name,
+                                    image: tier.image,
+                                    ports: containerPorts(tier.ports),
+                                    resources: tier.resources,
+                                    securityContext: restrictedContainer(),
+                                    volumeMounts: [{ name: "data", mountPath: image.dataPath }, ...scratchSpace.mounts],
+                                    ...image.container,
+                                },
+                            ],
+                            volumes: [
+                                { name: "data", persistentVolumeClaim: { claimName: this.claim.metadata.name } },
+                                ...scratchSpace.volumes,
+                            ],
+                        },
                     },
                 },
             },
-        },
-        { parent },
-    );
+            { parent },
+        );
 
-    return { claim, service, statefulSet };
+        this.registerOutputs({ service: this.service.metadata.name, claim: this.claim.metadata.name });
+    }
 }

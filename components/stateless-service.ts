@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StatelessTier } from "../apps/types";
-import { httpProbes, labelsFor, restrictedContainer, restrictedPod, scratch, selectorFor } from "./pod";
+import { containerPorts, httpProbes, labelsFor, restrictedContainer, restrictedPod, scratch, selectorFor, servicePorts } from "./pod";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
@@ -77,7 +77,7 @@ export class StatelessService extends pulumi.ComponentResource {
                                 {
                                     name: tier.name,
                                     image: args.image,
-                                    ports: tier.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })),
+                                    ports: containerPorts(tier.ports),
                                     env: [{ name: "PORT", value: String(tier.ports[0].port) }, ...args.env],
                                     envFrom: [{ configMapRef: { name: args.configMapName } }],
                                     resources: tier.resources,
@@ -101,13 +101,7 @@ export class StatelessService extends pulumi.ComponentResource {
                 spec: {
                     type: tier.public ? args.serviceType : "ClusterIP",
                     selector,
-                    ports: tier.ports.map((p) => ({
-                        name: p.name,
-                        port: p.port,
-                        targetPort: p.name,
-                        protocol: "TCP",
-                        appProtocol: p.appProtocol,
-                    })),
+                    ports: servicePorts(tier.ports),
                 },
             },
             { parent: this },

@@ -1,4 +1,4 @@
-import { LocalWorkspace, OpMap, OutputMap, Stack } from "@pulumi/pulumi/automation";
+import { EngineEvent, LocalWorkspace, OpMap, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -20,6 +20,8 @@ export interface DriverOptions {
     env?: Record<string, string>;
     /** Abort the operation (the engine is sent SIGINT). */
     signal?: AbortSignal;
+    /** Structured engine events (resource steps, diagnostics, summary). */
+    onEvent?: (event: EngineEvent) => void;
 }
 
 export interface DriverResult {
@@ -89,6 +91,29 @@ async function recoverInterruptedUpdate(stack: Stack, log: (s: string) => void, 
     await stack.refresh({ clearPendingCreates: true, onOutput });
 }
 
+function isAlive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (e) {
+        return (e as NodeJS.ErrnoException).code === "EPERM";
+    }
+}
+
+/**
+ * A killed engine also leaves its lock behind. A lock whose process is gone from this host is stale:
+ * clear it the documented way (`pulumi cancel`) and go on. A live or remote lock is left alone.
+ */
+async function clearStaleLock(stack: Stack, message: string, log: (s: string) => void): Promise<boolean> {
+    if (!message.includes("the stack is currently locked")) return false;
+    const holders = [...message.matchAll(/created by [^@\s]+@(\S+) \(pid (\d+)\)/g)].map((m) => ({ host: m[1], pid: Number(m[2]) }));
+    const stale = holders.length > 0 && holders.every((h) => h.host === os.hostname() && !isAlive(h.pid));
+    if (!stale) return false;
+    log(`clearing a stale lock left by a process that no longer runs (pid ${holders.map((h) => h.pid).join(", ")})\n`);
+    await stack.cancel();
+    return true;
+}
+
 export async function runStack(opts: DriverOptions): Promise<DriverResult> {
     const workDir = opts.workDir ?? REPO_ROOT;
     const backendUrl = opts.backendUrl ?? process.env.PULUMI_BACKEND_URL ?? `file://${path.join(workDir, ".pulumi-state")}`;
@@ -103,9 +128,18 @@ export async function runStack(opts: DriverOptions): Promise<DriverResult> {
         ...opts.env,
     };
     const stack = await LocalWorkspace.createOrSelectStack({ stackName: opts.stack, workDir }, { envVars });
-    const started = Date.now();
-    const common = { onOutput, signal: opts.signal };
 
+    try {
+        return await perform(stack, opts, onOutput, log);
+    } catch (err) {
+        if (await clearStaleLock(stack, (err as Error).message ?? "", log)) return perform(stack, opts, onOutput, log);
+        throw err;
+    }
+}
+
+async function perform(stack: Stack, opts: DriverOptions, onOutput: (s: string) => void, log: (s: string) => void): Promise<DriverResult> {
+    const started = Date.now();
+    const common = { onOutput, onEvent: opts.onEvent, signal: opts.signal };
     let changes: OpMap = {};
     let outputs: OutputMap = {};
     switch (opts.action) {

@@ -1,0 +1,78 @@
+/**
+ * `npm run bench:e2e`: times Pulumi against plain kubectl on the kwok cluster and prints the figures.
+ *   pulumi: cold `up` (to every resource ready), no-op `up`, `destroy`
+ *   kubectl: `apply` of the same objects + `rollout status` / `wait` to the same readiness, `delete`
+ * Each is measured RUNS times (default 1) in the same run; medians and the Pulumi/kubectl ratios print.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runStack } from "../driver";
+import { renderManifests } from "./render-manifests";
+import { clusterDown, clusterUp, E2E_STACK, e2eScript, removeStackFile, useToolchain, writeStackFile } from "./session";
+
+const RUNS = Number(process.env.RUNS ?? "1");
+const NS = "ticketbuster";
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
+    const t = process.hrtime.bigint();
+    await fn();
+    return Number(process.hrtime.bigint() - t) / 1e9;
+}
+
+async function main(): Promise<void> {
+    const { backendDir } = useToolchain();
+    const cluster = clusterUp();
+    const kubectl = (...args: string[]) =>
+        execFileSync("kubectl", ["--kubeconfig", cluster.kubeconfig, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const overlay = { frontendServiceType: "NodePort", storageClass: "e2e-static", kubeconfig: cluster.kubeconfig, kubeContext: cluster.context };
+    const manifests = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tb-manifests-")), "k8s");
+    await renderManifests("dev", manifests, overlay);
+
+    const figures: Record<string, number[]> = { pulumiUp: [], pulumiNoop: [], pulumiDestroy: [], kubectlApply: [], kubectlDelete: [] };
+    try {
+        removeStackFile();
+        writeStackFile(cluster);
+        const drive = (action: "up" | "destroy") => runStack({ stack: E2E_STACK, action, backendUrl: `file://${backendDir}`, onOutput: () => {} });
+        for (let i = 0; i < RUNS; i++) {
+            figures.pulumiUp.push(await time(() => drive("up")));
+            figures.pulumiNoop.push(await time(() => drive("up")));
+            figures.pulumiDestroy.push(await time(() => drive("destroy")));
+            e2eScript("cluster.sh", "recycle-pvs");
+
+            figures.kubectlApply.push(
+                await time(() => {
+                    kubectl("apply", "-f", manifests);
+                    const workloads = kubectl("get", "deployments,statefulsets", "-n", NS, "-o", "name").trim().split("\n");
+                    for (const w of workloads) kubectl("rollout", "status", "-n", NS, w, "--timeout=600s");
+                    kubectl("wait", "--for=condition=complete", "job", "--all", "-n", NS, "--timeout=600s");
+                }),
+            );
+            figures.kubectlDelete.push(await time(() => kubectl("delete", "namespace", NS, "--wait=true", "--timeout=600s")));
+            e2eScript("cluster.sh", "recycle-pvs");
+        }
+    } finally {
+        clusterDown();
+        removeStackFile();
+    }
+
+    const m = Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, median(v)]));
+    const rows = [
+        ["pulumi up (cold, to ready)", m.pulumiUp],
+        ["pulumi up (no changes)", m.pulumiNoop],
+        ["pulumi destroy", m.pulumiDestroy],
+        ["kubectl apply + rollout/wait (to ready)", m.kubectlApply],
+        ["kubectl delete namespace", m.kubectlDelete],
+    ] as const;
+    console.log(`\nTicketBuster on kwok, ${RUNS} run(s), median seconds (${os.cpus().length} cores)`);
+    for (const [name, s] of rows) console.log(`  ${name.padEnd(42)} ${s.toFixed(1).padStart(7)} s`);
+    console.log(`  ratio cold up / kubectl apply+wait        ${(m.pulumiUp / m.kubectlApply).toFixed(2).padStart(7)}`);
+    console.log(`  ratio destroy / kubectl delete            ${(m.pulumiDestroy / m.kubectlDelete).toFixed(2).padStart(7)}`);
+}
+
+main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+});

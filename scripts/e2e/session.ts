@@ -1,0 +1,75 @@
+/**
+ * Shared by the e2e test and the e2e benchmark: the toolchain on PATH, the kwok cluster, and the
+ * `e2e` stack file (Pulumi.dev.yaml + test/e2e/overlay.yaml + this cluster's kubeconfig).
+ */
+import { execFileSync, spawnSync } from "child_process";
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+
+export const ROOT = path.join(__dirname, "..", "..");
+export const E2E_STACK = "e2e";
+const STACK_FILE = path.join(ROOT, `Pulumi.${E2E_STACK}.yaml`);
+
+export const e2eScript = (name: string, ...args: string[]) =>
+    execFileSync("bash", [path.join(ROOT, "scripts", "e2e", name), ...args], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+    }).trim();
+
+/** Puts the built tools on PATH and isolates Pulumi (home, backend, passphrase) in temp dirs. */
+export function useToolchain(): { backendDir: string } {
+    const bin = e2eScript("toolchain.sh", "bin-dir");
+    for (const tool of ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "kube-apiserver", "kwokctl"]) {
+        if (!fs.existsSync(path.join(bin, tool))) throw new Error(`${tool} is not built: run bash scripts/e2e/toolchain.sh build`);
+    }
+    process.env.PATH = `${bin}:${process.env.PATH}`;
+    process.env.PULUMI_SKIP_UPDATE_CHECK = "true";
+    process.env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = "true";
+    process.env.PULUMI_CONFIG_PASSPHRASE = randomBytes(16).toString("hex");
+    delete process.env.PULUMI_CONFIG_PASSPHRASE_FILE;
+    process.env.PULUMI_HOME = fs.mkdtempSync(path.join(os.tmpdir(), "tb-pulumi-home-"));
+    return { backendDir: fs.mkdtempSync(path.join(os.tmpdir(), "tb-state-")) };
+}
+
+/** (Re)creates the kwok cluster; returns its kubeconfig path and context. */
+export function clusterUp(): { kubeconfig: string; context: string } {
+    e2eScript("cluster.sh", "up");
+    const kubeconfig = e2eScript("cluster.sh", "kubeconfig");
+    const context = execFileSync("kubectl", ["--kubeconfig", kubeconfig, "config", "current-context"], { encoding: "utf8" }).trim();
+    return { kubeconfig, context };
+}
+
+export function clusterDown(): void {
+    spawnSync("bash", [path.join(ROOT, "scripts", "e2e", "cluster.sh"), "down"], { stdio: "inherit" });
+}
+
+export function removeStackFile(): void {
+    fs.rmSync(STACK_FILE, { force: true });
+}
+
+/**
+ * Writes Pulumi.e2e.yaml (gitignored). Generated secrets and the encryption salt of an earlier
+ * write are kept; plain keys are rewritten from dev + overlay + `extra`.
+ */
+export function writeStackFile(cluster: { kubeconfig: string; context: string }, extra: Record<string, string> = {}): void {
+    const read = (file: string) => (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown>; encryptionsalt?: string };
+    const dev = read(path.join(ROOT, "Pulumi.dev.yaml"));
+    const overlay = read(path.join(ROOT, "test", "e2e", "overlay.yaml"));
+    const previous = fs.existsSync(STACK_FILE) ? read(STACK_FILE) : {};
+    const secrets = Object.entries(previous.config ?? {}).filter(([, v]) => v !== null && typeof v === "object" && "secure" in v);
+    const doc = {
+        ...(previous.encryptionsalt ? { encryptionsalt: previous.encryptionsalt } : {}),
+        config: {
+            ...dev.config,
+            ...overlay.config,
+            "ticketbuster:kubeconfig": cluster.kubeconfig,
+            "ticketbuster:kubeContext": cluster.context,
+            ...Object.fromEntries(Object.entries(extra).map(([key, v]) => [`ticketbuster:${key}`, v])),
+            ...Object.fromEntries(secrets),
+        },
+    };
+    fs.writeFileSync(STACK_FILE, stringify(doc));
+}

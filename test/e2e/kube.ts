@@ -1,0 +1,25 @@
+import { spawnSync } from "child_process";
+
+/** kubectl against one kubeconfig, returning parsed JSON. */
+export function kubectl(kubeconfig: string) {
+    const run = (args: string[]) => {
+        const r = spawnSync("kubectl", ["--kubeconfig", kubeconfig, ...args], { encoding: "utf8" });
+        return { ok: r.status === 0, stdout: r.stdout, stderr: r.stderr };
+    };
+    return {
+        run,
+        json<T = any>(args: string[]): T {
+            const r = run([...args, "-o", "json"]);
+            if (!r.ok) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr}`);
+            return JSON.parse(r.stdout) as T;
+        },
+        items<T = any>(args: string[]): T[] {
+            const r = run([...args, "-o", "json"]);
+            if (!r.ok) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr}`);
+            return (JSON.parse(r.stdout) as { items: T[] }).items;
+        },
+    };
+}
+
+export const isReady = (pod: any): boolean =>
+    pod.status?.phase === "Running" && (pod.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True");
