@@ -45,13 +45,30 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
     return v;
 }
 
+/**
+ * The value to quote: the raw config where the key was set, else (a defaulted key) what the schema
+ * saw, which for a cross-field refinement is the parent object, so take the key from it.
+ */
+function badValue(raw: Record<string, unknown>, path: string[], input: unknown): unknown {
+    const rawValue = valueAt(raw, path);
+    if (rawValue !== undefined) return rawValue;
+    const last = path.at(-1);
+    if (input !== null && typeof input === "object" && last !== undefined && last in input) {
+        return (input as Record<string, unknown>)[last];
+    }
+    return input;
+}
+
 function problemsOf(ns: string, error: z.ZodError, raw: Record<string, unknown>, prefix: string[] = []): string[] {
-    return error.issues.map((issue) => {
+    return error.issues.flatMap((issue) => {
         const path = [...prefix, ...issue.path.map(String)];
         const key = `${ns}:${path.join(".")}`;
-        // For an unknown map key, the key itself is the bad value.
-        const bad = issue.code === "custom" && issue.message.startsWith("unknown ") ? path.at(-1) : valueAt(raw, path);
-        return `${key}: got ${describe(bad)}; ${issue.message}`;
+        if (issue.code === "unrecognized_keys") {
+            const allowed = issue.message.slice(issue.message.indexOf("allowed:"));
+            return issue.keys.map((k) => `${key}.${k}: unknown key; ${allowed.startsWith("allowed:") ? allowed : issue.message}`);
+        }
+        const bad = issue.code === "custom" && issue.message.startsWith("unknown ") ? path.at(-1) : badValue(raw, path, issue.input);
+        return [`${key}: got ${describe(bad)}; ${issue.message}`];
     });
 }
 
@@ -75,7 +92,7 @@ export function loadConfig(): StackConfig {
         }
     }
 
-    const base = baseSchema.safeParse(raw);
+    const base = baseSchema.safeParse(raw, { reportInput: true });
     if (!base.success) problems.push(...problemsOf(ns, base.error, raw));
 
     const secrets = {} as Record<SecretKey, pulumi.Output<string>>;
@@ -93,7 +110,7 @@ export function loadConfig(): StackConfig {
     let section: { eks: EksConfig } | { gke: GkeConfig } | Record<string, never> = {};
     if (base.success && (base.data.target === "eks" || base.data.target === "gke")) {
         const target = base.data.target;
-        const parsed = targetSections[target].safeParse(raw[target] ?? "{}");
+        const parsed = targetSections[target].safeParse(raw[target] ?? "{}", { reportInput: true });
         if (parsed.success) section = { [target]: parsed.data } as { eks: EksConfig } | { gke: GkeConfig };
         else problems.push(...problemsOf(ns, parsed.error, { [target]: raw[target] }, [target]));
     }
