@@ -1,35 +1,8 @@
 import { z } from "zod";
-import { cidr, isCidr, oneOf, positiveInt } from "./rules";
-
-/** IPv4 CIDR as an inclusive [first, last] address range, or undefined when malformed. */
-function cidrRange(block: string): [number, number] | undefined {
-    if (!isCidr(block)) return undefined;
-    const [ip, bits] = block.split("/");
-    const base = ip.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
-    const size = 2 ** (32 - Number(bits));
-    return [base, base + size - 1];
-}
-
-/** The range of a well-formed network block (host bits zero), else undefined. */
-function networkRange(block: string): [number, number] | undefined {
-    const range = cidrRange(block);
-    return range && range[0] % (range[1] - range[0] + 1) === 0 ? range : undefined;
-}
-
-const maskBits = (block: string) => Number(block.split("/")[1]);
+import { cidr, networkCidr, networkRange, oneOf, positiveInt, rangeInside as inside, rangesOverlap as overlap } from "./rules";
 
 /** What AWS accepts for a VPC or a subnet: a network address with a /16../28 mask. */
-const awsCidr = (example: string) =>
-    cidr
-        .refine((c) => !isCidr(c) || networkRange(c) !== undefined, {
-            error: `allowed: a network address (host bits zero), e.g. ${example}`,
-        })
-        .refine((c) => !isCidr(c) || (maskBits(c) >= 16 && maskBits(c) <= 28), {
-            error: "allowed: a /16 to /28 block (AWS limits)",
-        });
-
-const inside = (inner: [number, number], outer: [number, number]) => inner[0] >= outer[0] && inner[1] <= outer[1];
-const overlap = (a: [number, number], b: [number, number]) => a[0] <= b[1] && b[0] <= a[1];
+const awsCidr = (example: string) => networkCidr(example, 16, 28, " (AWS limits)");
 
 const NAT_STRATEGIES = ["Single", "OnePerAz"] as const;
 const AZ_COUNT = "allowed: an integer from 2 to 6 (EKS needs subnets in at least 2 AZs)";

@@ -84,3 +84,27 @@ export function isCidr(s: string): boolean {
 }
 
 export const cidr = z.string().refine(isCidr, { error: "allowed: an IPv4 CIDR such as 10.0.0.0/16" });
+
+export type AddressRange = [first: number, last: number];
+
+/** The inclusive address range of a network block (host bits zero), else undefined. */
+export function networkRange(block: string): AddressRange | undefined {
+    if (!isCidr(block)) return undefined;
+    const [ip, bits] = block.split("/");
+    const base = ip.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
+    const size = 2 ** (32 - Number(bits));
+    return base % size === 0 ? [base, base + size - 1] : undefined;
+}
+
+export const rangeInside = (inner: AddressRange, outer: AddressRange) => inner[0] >= outer[0] && inner[1] <= outer[1];
+export const rangesOverlap = (a: AddressRange, b: AddressRange) => a[0] <= b[1] && b[0] <= a[1];
+
+/** A network block whose mask is within what a cloud accepts, e.g. AWS /16../28, GCP /8../29. */
+export const networkCidr = (example: string, minBits: number, maxBits: number, why: string) =>
+    cidr
+        .refine((c) => !isCidr(c) || networkRange(c) !== undefined, {
+            error: `allowed: a network address (host bits zero), e.g. ${example}`,
+        })
+        .refine((c) => !isCidr(c) || (Number(c.split("/")[1]) >= minBits && Number(c.split("/")[1]) <= maxBits), {
+            error: `allowed: a /${minBits} to /${maxBits} block${why}`,
+        });
