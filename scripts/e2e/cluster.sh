@@ -33,7 +33,7 @@ STORAGE_CLASS=e2e-static
 log() { printf '[cluster %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-BIN="$("$HERE/toolchain.sh" bin-dir)"
+BIN="$(bash "$HERE/toolchain.sh" bin-dir)"
 ensure_tools() {
   local t missing=0
   for t in etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwokctl; do
@@ -41,7 +41,7 @@ ensure_tools() {
   done
   if [[ $missing == 1 ]]; then
     log "building missing control-plane tools (toolchain.sh build etcd kwok kube)"
-    "$HERE/toolchain.sh" build etcd kwok kube >/dev/null
+    bash "$HERE/toolchain.sh" build etcd kwok kube >/dev/null
   fi
   command -v kubectl >/dev/null || die "kubectl is not on PATH"
 }
@@ -67,13 +67,13 @@ down() {
   fi
   # Whatever kwokctl could not stop (e.g. state dir half gone): components run from
   # our bin dir with the cluster's state dir in their arguments.
-  local pids
-  pids="$(pgrep -f -- "$STATE/kwok/clusters/$NAME/" || true)"
-  if [[ -n "$pids" ]]; then
-    log "stopping leftover processes: $(echo $pids)"
-    kill $pids 2>/dev/null || true
+  local pids=()
+  mapfile -t pids < <(pgrep -f -- "$STATE/kwok/clusters/$NAME/" || true)
+  if [[ ${#pids[@]} -gt 0 ]]; then
+    log "stopping leftover processes: ${pids[*]}"
+    kill "${pids[@]}" 2>/dev/null || true
     sleep 2
-    kill -9 $pids 2>/dev/null || true
+    kill -9 "${pids[@]}" 2>/dev/null || true
   fi
   rm -rf "$STATE/kwok/clusters/$NAME" "$KCFG"
 }
@@ -156,9 +156,17 @@ up() {
   local etcd_version
   etcd_version="$("$BIN/etcd" --version | sed -n 's/^etcd Version: *//p')"
   [[ -n "$etcd_version" ]] || die "cannot read the version of $BIN/etcd"
+  # Components listen on loopback only (kwokctl's default bind address is 0.0.0.0).
+  cat >"$STATE/kwokctl.yaml" <<EOF
+apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokctlConfiguration
+options:
+  bindAddress: 127.0.0.1
+EOF
   log "creating cluster $NAME (kube-apiserver $("$BIN/kube-apiserver" --version), etcd $etcd_version, kwok $("$BIN/kwok" --version 2>/dev/null | awk '{print $3}'))"
   # Every binary is a local path, so kwokctl downloads nothing.
   KWOK_ETCD_VERSION="$etcd_version" kwokctl create cluster \
+    --config "$STATE/kwokctl.yaml" \
     --runtime binary \
     --etcd-binary "$BIN/etcd" \
     --kube-apiserver-binary "$BIN/kube-apiserver" \
@@ -209,5 +217,5 @@ case "${1:-}" in
     ;;
   recycle-pvs) recycle_pvs ;;
   logs) kwokctl logs "${2:?component}" ;;
-  *) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

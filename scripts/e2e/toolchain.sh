@@ -5,14 +5,18 @@
 #
 # Usage:
 #   scripts/e2e/toolchain.sh [build] [TOOL...]  build what is missing (all by default), print exports
-#   scripts/e2e/toolchain.sh env                build what is missing (logs on stderr), print only
+#   scripts/e2e/toolchain.sh env [TOOL...]      build what is missing (logs on stderr), print only
 #                                               the shell exports:  eval "$(scripts/e2e/toolchain.sh env)"
+#                                               (exit status 1 if a tool could not be built; the
+#                                               exports are printed anyway)
 #   scripts/e2e/toolchain.sh bin-dir            print the cache bin dir (no build)
 #   scripts/e2e/toolchain.sh check              run every tool's version command
 #
 # TOOL is one of: pulumi langhost kubernetes-provider kube kwok etcd
 #
-# Env: TICKETBUSTER_E2E_CACHE (default ~/.cache/ticketbuster-e2e), E2E_NICE (default 15).
+# Env: TICKETBUSTER_E2E_CACHE (default ~/.cache/ticketbuster-e2e), E2E_NICE (default 15),
+#      PULUMI_KUBERNETES_PROVIDER_BINARY (prebuilt pulumi-resource-kubernetes to install
+#      when the module proxy does not serve the provider's module).
 # Versions: scripts/e2e/versions.env. Builds use the normal Go module cache / GOCACHE.
 set -euo pipefail
 
@@ -22,8 +26,8 @@ REPO="$(cd "$HERE/../.." && pwd)"
 source "$HERE/versions.env"
 
 CACHE_ROOT="${TICKETBUSTER_E2E_CACHE:-$HOME/.cache/ticketbuster-e2e}"
-# The cache key is a hash of the pinned versions.
-KEY="$(sha256sum <"$HERE/versions.env" | cut -c1-12)"
+# The cache key is a hash of the pinned versions (comments and blank lines do not count).
+KEY="$(grep -Ev '^[[:space:]]*(#|$)' "$HERE/versions.env" | sha256sum | cut -c1-12)"
 BIN="$CACHE_ROOT/$KEY/bin"
 NICE="${E2E_NICE:-15}"
 
@@ -40,7 +44,9 @@ export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi"
 TMPDIRS=()
 cleanup() { local d; for d in "${TMPDIRS[@]}"; do rm -rf "$d"; done; }
 trap cleanup EXIT
-mktmp() { local d; d="$(mktemp -d "${TMPDIR:-/tmp}/tb-e2e-$1.XXXXXX")"; TMPDIRS+=("$d"); echo "$d"; }
+# mktmp NAME: make a temp dir, remembered for cleanup, in $TMPD (not via $(...): a
+# command substitution is a subshell and would lose the TMPDIRS entry).
+mktmp() { TMPD="$(mktemp -d "${TMPDIR:-/tmp}/tb-e2e-$1.XXXXXX")"; TMPDIRS+=("$TMPD"); }
 
 have() { local t; for t in "$@"; do [[ -x "$BIN/$t" ]] || return 1; done; }
 
@@ -77,7 +83,7 @@ timed() { # timed NAME CMD...
 
 # ---------------------------------------------------------------- pulumi CLI
 build_pulumi() {
-  local w; w="$(mktmp pulumi)"
+  mktmp pulumi; local w="$TMPD"
   local pkgmod; pkgmod="$(modfile "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION")"
   [[ -s "$pkgmod" ]] || die "cannot download github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION"
   {
@@ -100,13 +106,13 @@ build_pulumi() {
 # (langhost/main.go) against github.com/pulumi/pulumi/sdk/v3 at PULUMI_VERSION.
 # Also install pulumi-resource-pulumi-nodejs (dynamic providers), which upstream
 # ships as a shell script next to the CLI.
-langhost_sha() { cat "$HERE/langhost/main.go" "$HERE/versions.env" | sha256sum | cut -c1-16; }
+langhost_sha() { sha256sum <"$HERE/langhost/main.go" | cut -c1-16; }
 have_langhost() {
   have pulumi-language-nodejs pulumi-resource-pulumi-nodejs &&
     [[ "$(cat "$BIN/.pulumi-language-nodejs.sha" 2>/dev/null)" == "$(langhost_sha)" ]]
 }
 build_langhost() {
-  local w; w="$(mktmp langhost)"
+  mktmp langhost; local w="$TMPD"
   local sdkmod; sdkmod="$(modfile "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION")"
   [[ -s "$sdkmod" ]] || die "cannot download github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION"
   {
@@ -139,8 +145,8 @@ SH
 # was written on: 403 "This module version is not available"), a prebuilt binary
 # can be supplied with PULUMI_KUBERNETES_PROVIDER_BINARY=/path/to/binary.
 build_k8s_provider() {
-  local v="$PULUMI_KUBERNETES_VERSION" w
-  w="$(mktmp k8sprovider)"
+  local v="$PULUMI_KUBERNETES_VERSION"
+  mktmp k8sprovider; local w="$TMPD"
   if [[ -n "${PULUMI_KUBERNETES_PROVIDER_BINARY:-}" ]]; then
     [[ -x "$PULUMI_KUBERNETES_PROVIDER_BINARY" ]] || die "PULUMI_KUBERNETES_PROVIDER_BINARY is not executable"
     install -m 0755 "$PULUMI_KUBERNETES_PROVIDER_BINARY" "$BIN/pulumi-resource-kubernetes"
@@ -158,10 +164,8 @@ build_k8s_provider() {
   (
     cd "$w/src"
     # Relative replaces point into the upstream repository checkout; drop them.
-    local r
-    for r in $(awk '/=>[[:space:]]*\.\.?\// { sub(/^replace[[:space:]]+/, ""); print $1 }' go.mod); do
-      go mod edit -dropreplace="$r"
-    done
+    awk '/=>[[:space:]]*\.\.?\// { sub(/^replace[[:space:]]+/, ""); print $1 }' go.mod |
+      while read -r r; do go mod edit -dropreplace="$r"; done
     (cd cmd/pulumi-resource-kubernetes && VERSION="${v#v}" nice -n "$NICE" go generate ./...)
     gobuild "$w/pulumi-resource-kubernetes" "-X $mod/pkg/version.Version=$v" ./cmd/pulumi-resource-kubernetes
   )
@@ -170,7 +174,7 @@ build_k8s_provider() {
 
 # ------------------------------------------------------- kube control plane
 build_kube() {
-  local w; w="$(mktmp kube)"
+  mktmp kube; local w="$TMPD"
   local v="$KUBERNETES_VERSION"
   local staging="v0.${v#v1.}"
   local minor; minor="$(echo "$v" | cut -d. -f2)"
@@ -203,7 +207,7 @@ build_kube() {
 
 # ----------------------------------------------------------------- kwok
 build_kwok() {
-  local w; w="$(mktmp kwok)"
+  mktmp kwok; local w="$TMPD"
   local kv="${KUBERNETES_VERSION#v}"
   local ldx="-X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION#v}"
   ldx+=" -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=$kv -X sigs.k8s.io/kwok/pkg/consts.PreRelease=GA"
@@ -233,10 +237,20 @@ build_etcd() {
       ln -sf /usr/bin/etcd "$BIN/etcd"
       ;;
     go)
-      local w; w="$(mktmp etcd)"
-      GOBIN="$w" GOFLAGS="-buildvcs=false" nice -n "$NICE" go install -trimpath \
-        -ldflags "-s -w" "go.etcd.io/etcd/server/v3@$ETCD_VERSION"
-      install -m 0755 "$(ls "$w"/server "$w"/v3 2>/dev/null | head -1)" "$BIN/etcd"
+      # go.etcd.io/etcd/server/v3 replaces its sibling modules with ../ paths, so
+      # build it from a wrapper module (the siblings resolve to the required releases).
+      mktmp etcd; local w="$TMPD"
+      local emod; emod="$(modfile "go.etcd.io/etcd/server/v3@$ETCD_VERSION")"
+      [[ -s "$emod" ]] || die "cannot download go.etcd.io/etcd/server/v3@$ETCD_VERSION"
+      {
+        echo "module ticketbuster.local/e2e/etcd"
+        golinefrom "$emod"
+        echo "require go.etcd.io/etcd/server/v3 $ETCD_VERSION"
+        remote_replaces "$emod"
+      } >"$w/go.mod"
+      (cd "$w" && gobuild "$w/etcd" "" go.etcd.io/etcd/server/v3)
+      install -m 0755 "$w/etcd" "$BIN/etcd"
+      "$BIN/etcd" --version | grep -q "etcd Version: ${ETCD_VERSION#v}" || die "etcd --version is not ${ETCD_VERSION#v}"
       ;;
     *) die "ETCD_SOURCE must be apt or go" ;;
   esac
@@ -264,42 +278,68 @@ ENV
 
 ALL_TOOLS=(etcd kwok kube pulumi langhost kubernetes-provider)
 
-build() {
+# Each tool is built by a separate run of this script (`toolchain.sh __one TOOL`), so
+# `set -e` holds inside it and one failure does not stop the other tools.
+build_one() {
+  command -v go >/dev/null || die "go is not installed (needed to build $1)"
+  case "$1" in
+    pulumi) have pulumi || timed pulumi build_pulumi ;;
+    langhost) have_langhost || timed pulumi-language-nodejs build_langhost ;;
+    kubernetes-provider) have pulumi-resource-kubernetes || timed pulumi-resource-kubernetes build_k8s_provider ;;
+    kube) have kube-apiserver kube-controller-manager kube-scheduler || timed kube build_kube ;;
+    kwok) have kwok kwokctl || timed kwok build_kwok ;;
+    etcd) have etcd || timed etcd build_etcd ;;
+    *) die "unknown tool $1 (known: ${ALL_TOOLS[*]})" ;;
+  esac
+}
+
+tool_present() {
+  case "$1" in
+    pulumi) have pulumi ;;
+    langhost) have_langhost ;;
+    kubernetes-provider) have pulumi-resource-kubernetes ;;
+    kube) have kube-apiserver kube-controller-manager kube-scheduler ;;
+    kwok) have kwok kwokctl ;;
+    etcd) have etcd ;;
+    *) die "unknown tool $1 (known: ${ALL_TOOLS[*]})" ;;
+  esac
+}
+
+build() { # returns 1 if any tool failed; never exits on its own
   check_versions
   mkdir -p "$BIN"
-  command -v go >/dev/null || die "go is not installed"
   local t tools=("$@") failed=()
   [[ ${#tools[@]} -gt 0 ]] || tools=("${ALL_TOOLS[@]}")
   for t in "${tools[@]}"; do
-    # Each tool builds in a subshell so one failure does not stop the others.
-    case "$t" in
-      pulumi) have pulumi || (trap cleanup EXIT; timed pulumi build_pulumi) || failed+=("$t") ;;
-      langhost) have_langhost || (trap cleanup EXIT; timed pulumi-language-nodejs build_langhost) || failed+=("$t") ;;
-      kubernetes-provider) have pulumi-resource-kubernetes ||
-        (trap cleanup EXIT; timed pulumi-resource-kubernetes build_k8s_provider) || failed+=("$t") ;;
-      kube) have kube-apiserver kube-controller-manager kube-scheduler ||
-        (trap cleanup EXIT; timed kube build_kube) || failed+=("$t") ;;
-      kwok) have kwok kwokctl || (trap cleanup EXIT; timed kwok build_kwok) || failed+=("$t") ;;
-      etcd) have etcd || (trap cleanup EXIT; timed etcd build_etcd) || failed+=("$t") ;;
-      *) die "unknown tool $t (known: ${ALL_TOOLS[*]})" ;;
-    esac
+    tool_present "$t" && continue
+    bash "$HERE/toolchain.sh" __one "$t" || failed+=("$t")
   done
   if [[ ${#failed[@]} -gt 0 ]]; then
     log "FAILED: ${failed[*]} (see messages above); everything else is in $BIN"
     return 1
   fi
+  return 0
 }
 
 cmd="${1:-build}"
 case "$cmd" in
-  env) rc=0; build >&2 || rc=$?; print_env; exit "$rc" ;;
+  __one) mkdir -p "$BIN"; build_one "$2" ;;
+  env) shift; rc=0; build "$@" >&2 || rc=$?; print_env; exit "$rc" ;;
   bin-dir) echo "$BIN" ;;
   check)
-    "$BIN/pulumi" version
-    "$BIN/kube-apiserver" --version
-    "$BIN/kwokctl" --version
-    "$BIN/etcd" --version | head -1
+    for t in pulumi pulumi-language-nodejs pulumi-resource-pulumi-nodejs pulumi-resource-kubernetes \
+      kube-apiserver kube-controller-manager kube-scheduler kwok kwokctl etcd; do
+      printf '%-32s ' "$t"
+      if [[ ! -x "$BIN/$t" ]]; then echo MISSING; continue; fi
+      case "$t" in
+        pulumi) "$BIN/$t" version ;;
+        pulumi-language-nodejs | pulumi-resource-*) echo present ;;
+        kwok | kwokctl) "$BIN/$t" --version ;;
+        etcd) "$BIN/$t" --version | head -1 ;;
+        *) "$BIN/$t" --version ;;
+      esac
+    done
     ;;
-  build) shift || true; rc=0; build "$@" || rc=$?; print_env; exit "$rc" ;;
+  build) shift; rc=0; build "$@" || rc=$?; print_env; exit "$rc" ;;
   *) rc=0; build "$@" || rc=$?; print_env; exit "$rc" ;;
 esac
