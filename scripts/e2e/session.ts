@@ -19,10 +19,22 @@ export const e2eScript = (name: string, ...args: string[]) =>
         stdio: ["ignore", "pipe", "inherit"],
     }).trim();
 
-/** Puts the built tools on PATH and isolates Pulumi (home, backend, passphrase) in temp dirs. */
-export function useToolchain(): { backendDir: string } {
+export const ENGINE_TOOLS = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"];
+export const CLUSTER_TOOLS = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok", "kwokctl"];
+
+/** The Kubernetes provider plugin; the module proxy here does not serve its module (see README). */
+export const PROVIDER_TOOLS = ["pulumi-resource-kubernetes"];
+
+/** True when every tool is built (no build is started). */
+export function hasTools(tools: string[]): boolean {
     const bin = e2eScript("toolchain.sh", "bin-dir");
-    for (const tool of ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "kube-apiserver", "kwokctl"]) {
+    return tools.every((tool) => fs.existsSync(path.join(bin, tool)));
+}
+
+/** Puts the built tools on PATH and isolates Pulumi (home, backend, passphrase) in temp dirs. */
+export function useToolchain(tools: string[]): { backendDir: string } {
+    const bin = e2eScript("toolchain.sh", "bin-dir");
+    for (const tool of tools) {
         if (!fs.existsSync(path.join(bin, tool))) throw new Error(`${tool} is not built: run bash scripts/e2e/toolchain.sh build`);
     }
     process.env.PATH = `${bin}:${process.env.PATH}`;

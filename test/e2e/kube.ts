@@ -2,8 +2,8 @@ import { spawnSync } from "child_process";
 
 /** kubectl against one kubeconfig, returning parsed JSON. */
 export function kubectl(kubeconfig: string) {
-    const run = (args: string[]) => {
-        const r = spawnSync("kubectl", ["--kubeconfig", kubeconfig, ...args], { encoding: "utf8" });
+    const run = (args: string[], input?: string) => {
+        const r = spawnSync("kubectl", ["--kubeconfig", kubeconfig, ...args], { encoding: "utf8", input });
         return { ok: r.status === 0, stdout: r.stdout, stderr: r.stderr };
     };
     return {

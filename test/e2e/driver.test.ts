@@ -1,0 +1,123 @@
+/**
+ * The Automation API driver (`npm run deploy`) with the real Pulumi engine and Node language host,
+ * built by scripts/e2e/toolchain.sh, on a small fixture program (test/fixtures/driver-project).
+ */
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { changedCount, DriverOptions, runStack } from "../../scripts/driver";
+import { ENGINE_TOOLS, useToolchain } from "../../scripts/e2e/session";
+
+const PROJECT_DIR = path.join(__dirname, "..", "fixtures", "driver-project");
+const STACK = "driver";
+const STACK_FILE = path.join(PROJECT_DIR, `Pulumi.${STACK}.yaml`);
+const skip = process.env.TICKETBUSTER_SKIP_E2E === "1";
+
+let backendDir: string;
+const output: string[] = [];
+
+async function drive(action: DriverOptions["action"], extra: Partial<DriverOptions> = {}) {
+    return runStack({ stack: STACK, action, workDir: PROJECT_DIR, backendUrl: `file://${backendDir}`, onOutput: (s) => output.push(s), ...extra });
+}
+
+function stackFile(): { config: Record<string, any> } {
+    return parse(fs.readFileSync(STACK_FILE, "utf8"));
+}
+
+function setPlainConfig(values: Record<string, string>): void {
+    const doc = stackFile();
+    for (const [k, v] of Object.entries(values)) doc.config[`ticketbuster:${k}`] = v;
+    fs.writeFileSync(STACK_FILE, stringify(doc));
+}
+
+function killTree(pid: number): void {
+    const children = spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
+    try {
+        process.kill(pid, "SIGKILL");
+    } catch {
+        /* already gone */
+    }
+    children.forEach(killTree);
+}
+
+const lockFiles = () =>
+    spawnSync("find", [backendDir, "-path", "*locks*", "-name", "*.json"], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+
+describe.skipIf(skip)("driver with the real engine", { timeout: 300_000 }, () => {
+    beforeAll(() => {
+        ({ backendDir } = useToolchain(ENGINE_TOOLS));
+        fs.rmSync(STACK_FILE, { force: true });
+    });
+
+    it("creates the stack, generates both secrets encrypted, and reports what it did", async () => {
+        const up = await drive("up");
+        expect(up.changes.create).toBe(4); // the stack + 3 steps
+        expect(up.summary).toMatch(/^up driver: 4 create \(\d+\.\ds\)$/);
+        expect(up.outputs.stepCount.value).toBe(3);
+        expect(up.outputs.passwordLength.secret).toBe(true);
+        expect(up.outputs.passwordLength.value).toBe(32); // 24 random bytes, base64url
+        const config = stackFile().config;
+        for (const key of ["ticketbuster:dbPassword", "ticketbuster:rabbitmqPassword"]) expect(config[key]).toHaveProperty("secure");
+        expect(output.join("")).toContain("generated secret ticketbuster:dbPassword");
+    });
+
+    it("keeps the secrets on later runs, so a second up and a preview change nothing", async () => {
+        const before = fs.readFileSync(STACK_FILE, "utf8");
+        const again = await drive("up");
+        expect(changedCount(again.changes)).toBe(0);
+        expect((await drive("preview")).changes).toEqual({ same: 4 });
+        expect(fs.readFileSync(STACK_FILE, "utf8")).toBe(before);
+    });
+
+    it("recovers from an engine killed mid-update: stale lock and pending creates", async () => {
+        setPlainConfig({ count: "6", delayMs: "4000" });
+        let killed = false;
+        const interrupted = drive("up", {
+            onEvent: (e: EngineEvent) => {
+                if (killed || e.resourcePreEvent?.metadata.op !== "create") return;
+                killed = true;
+                // Give the engine a moment to record the pending operation, then kill the whole tree.
+                setTimeout(() => {
+                    for (const pid of spawnSync("pgrep", ["-f", `pulumi up .*--stack ${STACK}`], { encoding: "utf8" }).stdout.split("\n").filter(Boolean)) {
+                        killTree(Number(pid));
+                    }
+                }, 1500);
+            },
+        });
+        await expect(interrupted).rejects.toThrow();
+        expect(killed).toBe(true);
+        expect(lockFiles().length).toBeGreaterThan(0);
+
+        output.length = 0;
+        const recovered = await drive("up", { env: {} });
+        const log = output.join("");
+        expect(log).toContain("clearing a stale lock");
+        expect(log).toContain("[deploy] the last operation was interrupted");
+        expect(log).toContain("pulumi refresh --clear-pending-creates");
+        expect(recovered.outputs.stepCount.value).toBe(6);
+        expect(lockFiles()).toEqual([]);
+        setPlainConfig({ delayMs: "0" });
+        expect(changedCount((await drive("preview")).changes)).toBe(0);
+    });
+
+    it("fails with the engine's error and a non-zero exit through the CLI", () => {
+        setPlainConfig({ count: "not-a-number" });
+        const r = spawnSync(process.execPath, [require.resolve("tsx/cli"), path.join(__dirname, "..", "..", "scripts", "deploy.ts"), "--stack", STACK, "--cwd", PROJECT_DIR, "--backend", `file://${backendDir}`], {
+            encoding: "utf8",
+            env: process.env,
+        });
+        expect(r.status).toBe(1);
+        expect(r.stderr).toMatch(/up driver failed/);
+        expect(r.stderr).toMatch(/count/);
+        setPlainConfig({ count: "6" });
+    });
+
+    it("destroys everything", async () => {
+        const destroyed = await drive("destroy");
+        expect(destroyed.changes.delete).toBe(7);
+        fs.rmSync(STACK_FILE, { force: true });
+    });
+});
