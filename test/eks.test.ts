@@ -70,7 +70,7 @@ interface Run extends RunResult {
     providers: Map<string, { aws?: string }>;
 }
 
-/** Runs the real index.ts on the eks stack, also recording raw outputs and component provider maps. */
+/** Runs the real program on the eks stack, also recording raw outputs and component provider maps. */
 async function runEks(eks?: Record<string, unknown>, config: Record<string, string> = {}): Promise<Run> {
     let raw: Record<string, unknown> = {};
     const providers = new Map<string, { aws?: string }>();

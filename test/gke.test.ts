@@ -39,7 +39,7 @@ interface Run extends RunResult {
     raw: Record<string, unknown>;
 }
 
-/** Runs the real index.ts on the gke stack; `gke` replaces keys of the stack file's gke object. */
+/** Runs the real program on the gke stack; `gke` replaces keys of the stack file's gke object. */
 async function runGke(gke: Record<string, unknown> = {}, config: Record<string, string | undefined> = {}): Promise<Run> {
     let raw: Record<string, unknown> = {};
     const result = await runProgram(
@@ -341,7 +341,7 @@ describe("gke stack: GCP provider and labels", () => {
 
     it("imports @pulumi/gcp from stacks/gke.ts only", () => {
         const root = path.join(__dirname, "..");
-        const sources = ["index.ts", ...["apps", "components", "config", "stacks", "scripts"].flatMap((d) => tsFiles(root, d))];
+        const sources = ["index.ts", "program.ts", ...["apps", "components", "config", "stacks", "scripts"].flatMap((d) => tsFiles(root, d))];
         const importers = sources.filter((f) => /["']@pulumi\/gcp["']/.test(fs.readFileSync(path.join(root, f), "utf8")));
         expect(importers).toEqual([path.join("stacks", "gke.ts")]);
     });

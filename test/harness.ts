@@ -63,10 +63,10 @@ export const resolve = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((r) =
 
 const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs;
 
-const realProgram = async () => (await import("../index")).default();
+const realProgram = async () => (await import("../program")).main();
 
 /**
- * Evaluates the real program (index.ts), or another program such as a single component, against
+ * Evaluates the real program (program.ts, what index.ts exports), or another program such as a single component, against
  * Pulumi mocks with the given stack's config.
  */
 export async function runProgram(opts: RunOptions, program: () => Promise<unknown> = realProgram): Promise<RunResult> {

@@ -11,7 +11,8 @@ import { parse, stringify } from "yaml";
 import { changedCount, DriverOptions, runStack } from "../../scripts/driver";
 import { ENGINE_TOOLS, useToolchain } from "../../scripts/e2e/session";
 
-const PROJECT_DIR = path.join(__dirname, "..", "fixtures", "driver-project");
+const ROOT = path.join(__dirname, "..", "..");
+const PROJECT_DIR = path.join(ROOT, "test", "fixtures", "driver-project");
 const STACK = "driver";
 const STACK_FILE = path.join(PROJECT_DIR, `Pulumi.${STACK}.yaml`);
 const skip = process.env.TICKETBUSTER_SKIP_E2E === "1";
@@ -113,6 +114,27 @@ describe.skipIf(skip)("driver with the real engine", { timeout: 300_000 }, () =>
         expect(r.stderr).toMatch(/up driver failed/);
         expect(r.stderr).toMatch(/count/);
         setPlainConfig({ count: "6" });
+    });
+
+    it("runs the real program in the real engine: a bad config fails before any resource is registered", async () => {
+        const stackFile = path.join(ROOT, "Pulumi.e2e.yaml"); // gitignored
+        fs.writeFileSync(stackFile, stringify({ config: { "ticketbuster:target": "aws", "ticketbuster:imageTag": "latest" } }));
+        try {
+            const attempt = runStack({ stack: "e2e", action: "up", workDir: ROOT, backendUrl: `file://${backendDir}`, onOutput: (s) => output.push(s) });
+            await expect(attempt).rejects.toThrow(/ticketbuster:target: got "aws"; allowed: local, eks, gke/);
+            await expect(attempt).rejects.toThrow(/ticketbuster:imageTag: got "latest"/);
+            const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+            const stack = await LocalWorkspace.selectStack(
+                { stackName: "e2e", workDir: ROOT },
+                { envVars: { PULUMI_BACKEND_URL: `file://${backendDir}` } },
+            );
+            const state = await stack.exportStack();
+            const resources = (state.deployment as { resources?: unknown[] }).resources ?? [];
+            // At most the root Stack resource: no provider, no Kubernetes object.
+            expect(resources.filter((r) => !(r as { urn: string }).urn.includes("pulumi:pulumi:Stack"))).toEqual([]);
+        } finally {
+            fs.rmSync(stackFile, { force: true });
+        }
     });
 
     it("destroys everything", async () => {
