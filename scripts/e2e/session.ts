@@ -85,3 +85,20 @@ export function writeStackFile(cluster: { kubeconfig: string; context: string },
     };
     fs.writeFileSync(STACK_FILE, stringify(doc));
 }
+
+/** SIGKILL a process and all its descendants. */
+function killTree(pid: number): void {
+    const children = spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
+    try {
+        process.kill(pid, "SIGKILL");
+    } catch {
+        /* already gone */
+    }
+    children.forEach(killTree);
+}
+
+/** Kills a running `pulumi up` of a stack like a crash would: the CLI, its language host and plugins. */
+export function killEngine(stack: string): void {
+    const pids = spawnSync("pgrep", ["-f", `pulumi up .*--stack ${stack}`], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+    for (const pid of pids) killTree(Number(pid));
+}

@@ -9,7 +9,7 @@ import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { changedCount, DriverOptions, runStack } from "../../scripts/driver";
-import { ENGINE_TOOLS, useToolchain } from "../../scripts/e2e/session";
+import { ENGINE_TOOLS, killEngine, useToolchain } from "../../scripts/e2e/session";
 
 const ROOT = path.join(__dirname, "..", "..");
 const PROJECT_DIR = path.join(ROOT, "test", "fixtures", "driver-project");
@@ -32,16 +32,6 @@ function setPlainConfig(values: Record<string, string>): void {
     const doc = stackFile();
     for (const [k, v] of Object.entries(values)) doc.config[`ticketbuster:${k}`] = v;
     fs.writeFileSync(STACK_FILE, stringify(doc));
-}
-
-function killTree(pid: number): void {
-    const children = spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
-    try {
-        process.kill(pid, "SIGKILL");
-    } catch {
-        /* already gone */
-    }
-    children.forEach(killTree);
 }
 
 const lockFiles = () =>
@@ -81,11 +71,7 @@ describe.skipIf(skip)("driver with the real engine", { timeout: 300_000 }, () =>
                 if (killed || e.resourcePreEvent?.metadata.op !== "create") return;
                 killed = true;
                 // Give the engine a moment to record the pending operation, then kill the whole tree.
-                setTimeout(() => {
-                    for (const pid of spawnSync("pgrep", ["-f", `pulumi up .*--stack ${STACK}`], { encoding: "utf8" }).stdout.split("\n").filter(Boolean)) {
-                        killTree(Number(pid));
-                    }
-                }, 1500);
+                setTimeout(() => killEngine(STACK), 1500);
             },
         });
         await expect(interrupted).rejects.toThrow();

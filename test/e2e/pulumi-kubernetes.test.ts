@@ -7,7 +7,7 @@
  * (scripts/e2e/cluster.sh), driven through the same Automation API module as `npm run deploy`.
  */
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { execFileSync, spawnSync } from "child_process";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -21,6 +21,7 @@ import {
     E2E_STACK as STACK,
     ENGINE_TOOLS,
     hasTools,
+    killEngine,
     PROVIDER_TOOLS,
     removeStackFile,
     useToolchain,
@@ -80,16 +81,6 @@ async function waitFor<T>(what: string, check: () => T | undefined | false, seco
 }
 
 /** SIGKILL a process and all its descendants (the CLI, its language host and provider plugins). */
-function killTree(pid: number): void {
-    const children = spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
-    try {
-        process.kill(pid, "SIGKILL");
-    } catch {
-        /* already gone */
-    }
-    children.forEach(killTree);
-}
-
 describe.skipIf(skip)("e2e: pulumi up/destroy against a real API server", { timeout: 900_000 }, () => {
     beforeAll(() => {
         ({ backendDir } = useToolchain(TOOLS));
@@ -175,8 +166,7 @@ describe.skipIf(skip)("e2e: pulumi up/destroy against a real API server", { time
             onEvent: (e) => {
                 if (killed || e.resourcePreEvent?.metadata.op !== "update") return;
                 killed = true;
-                const cli = spawnSync("pgrep", ["-f", `pulumi up .*--stack ${STACK}`], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
-                cli.forEach(killTree);
+                killEngine(STACK);
             },
         });
         await expect(interrupted).rejects.toThrow();
