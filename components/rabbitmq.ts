@@ -16,7 +16,9 @@ export class RabbitMQ extends DataStore {
             {
                 uid: RABBITMQ_UID,
                 dataPath: "/var/lib/rabbitmq",
-                scratchPaths: ["/tmp"],
+                // The official entrypoint writes nothing outside these and the data volume ($HOME, the
+                // Erlang cookie, Mnesia), so the root filesystem can stay read-only.
+                scratchPaths: ["/tmp", "/var/log/rabbitmq"],
                 container: {
                     env: [
                         { name: "RABBITMQ_DEFAULT_USER", valueFrom: { secretKeyRef: { name: secret, key: "username" } } },
