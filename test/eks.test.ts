@@ -57,37 +57,9 @@ const cloudState: RunOptions["state"] = ({ type, name, inputs }) => {
     return undefined;
 };
 
-interface ProviderRequest {
-    getType(): string;
-    getName(): string;
-    getProvidersMap(): { get(key: string): string | undefined };
-}
-
-interface Run extends RunResult {
-    /** The stack outputs as the program returned them, before resolution (secrets still marked). */
-    raw: Record<string, unknown>;
-    /** Per `type::name`: the `providers` map sent for it (how a remote component gets its AWS provider). */
-    providers: Map<string, { aws?: string }>;
-}
-
-/** Runs the real program on the eks stack, also recording raw outputs and component provider maps. */
-async function runEks(eks?: Record<string, unknown>, config: Record<string, string> = {}): Promise<Run> {
-    let raw: Record<string, unknown> = {};
-    const providers = new Map<string, { aws?: string }>();
-    const result = await runProgram(
-        { stack: "eks", state: cloudState, config: { ...config, ...(eks ? { eks: JSON.stringify(eks) } : {}) } },
-        async () => {
-            const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: ProviderRequest, cb: unknown): unknown };
-            const register = monitor.registerResource.bind(monitor);
-            monitor.registerResource = (req, cb) => {
-                providers.set(`${req.getType()}::${req.getName()}`, { aws: req.getProvidersMap().get("aws") });
-                return register(req, cb);
-            };
-            raw = await (await import("../index")).default();
-            return raw;
-        },
-    );
-    return { ...result, raw, providers };
+/** Runs the real program on the eks stack. */
+async function runEks(eks?: Record<string, unknown>, config: Record<string, string> = {}): Promise<RunResult> {
+    return runProgram({ stack: "eks", state: cloudState, config: { ...config, ...(eks ? { eks: JSON.stringify(eks) } : {}) } });
 }
 
 const urnOf = (type: string, name: string) => `urn:pulumi:eks::ticketbuster::${type}::${name}`;
@@ -97,7 +69,7 @@ const inputsOf = (run: RunResult, type: string) => plain(one(run.resources, type
 
 const STATELESS_IMAGES = ticketbuster.tiers.filter((t) => t.kind === "stateless").map((t) => t.image);
 
-let run: Run;
+let run: RunResult;
 beforeAll(async () => {
     run = await runEks();
     if (run.error) throw run.error;
@@ -205,7 +177,7 @@ describe("eks stack: cluster", () => {
         for (const r of awsResources) expect(providerUrn(r), `${r.type} ${r.name}`).toBe(awsUrn);
         for (const component of ["awsx:ec2:Vpc", "eks:index:Cluster"]) {
             const r = one(run.resources, component);
-            expect(run.providers.get(`${component}::${r.name}`)?.aws?.startsWith(`${awsUrn}::`), component).toBe(true);
+            expect(r.providers.aws?.startsWith(`${awsUrn}::`), component).toBe(true);
         }
         // Instances launched by the node group are outside the provider's default tags.
         const specs = plain(one(run.resources, "aws:ec2/launchTemplate:LaunchTemplate").inputs).tagSpecifications;
@@ -357,7 +329,7 @@ describe("eks stack: Kubernetes objects and outputs", () => {
 });
 
 describe("eks stack: config is honoured", () => {
-    let custom: Run;
+    let custom: RunResult;
     beforeAll(async () => {
         custom = await runEks(
             {

@@ -15,7 +15,11 @@ export interface Registered {
     retainOnDelete: boolean;
     /** URNs of the explicit and implicit dependencies. */
     dependencies: string[];
+    /** The `providers` map (package -> provider reference), how a component passes providers on. */
+    providers: Record<string, string>;
 }
+
+type RequestOptions = Pick<Registered, "protect" | "retainOnDelete" | "dependencies" | "providers">;
 
 interface RegisterRequest {
     getType(): string;
@@ -23,6 +27,7 @@ interface RegisterRequest {
     getProtect(): boolean;
     getRetainondelete(): boolean;
     getDependenciesList(): string[];
+    getProvidersMap(): { forEach(fn: (value: string, key: string) => void): void };
 }
 
 export interface RunOptions {
@@ -40,7 +45,10 @@ export interface RunOptions {
 
 export interface RunResult {
     resources: Registered[];
+    /** The stack outputs, resolved. */
     outputs: Record<string, unknown>;
+    /** The stack outputs as the program returned them (Outputs, secrets still marked). */
+    raw: Record<string, unknown>;
     error?: Error;
 }
 
@@ -71,7 +79,7 @@ const realProgram = async () => (await import("../program")).main();
  */
 export async function runProgram(opts: RunOptions, program: () => Promise<unknown> = realProgram): Promise<RunResult> {
     const resources: Registered[] = [];
-    const requestOptions = new Map<string, { protect: boolean; retainOnDelete: boolean; dependencies: string[] }>();
+    const requestOptions = new Map<string, RequestOptions>();
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
@@ -85,6 +93,7 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
                     protect: options?.protect ?? false,
                     retainOnDelete: options?.retainOnDelete ?? false,
                     dependencies: options?.dependencies ?? [],
+                    providers: options?.providers ?? {},
                 });
                 const state = { ...args.inputs, ...(opts.state?.(args) ?? {}) };
                 return { id: `${args.name}-id`, state };
@@ -106,10 +115,13 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
     };
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => {
+        const providers: Record<string, string> = {};
+        req.getProvidersMap().forEach((ref, pkg) => (providers[pkg] = ref));
         requestOptions.set(`${req.getType()}::${req.getName()}`, {
             protect: req.getProtect(),
             retainOnDelete: req.getRetainondelete(),
             dependencies: req.getDependenciesList(),
+            providers,
         });
         return register(req, callback);
     };
@@ -129,12 +141,13 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
     pulumi.runtime.setAllConfig(config, secretKeys);
 
     try {
-        const outputs = (await resolve(pulumi.output(await program()))) as Record<string, unknown>;
+        const raw = (await program()) as Record<string, unknown>;
+        const outputs = (await resolve(pulumi.output(raw))) as Record<string, unknown>;
         await waitForRPCs();
-        return { resources, outputs };
+        return { resources, outputs, raw };
     } catch (error) {
         await waitForRPCs();
-        return { resources, outputs: {}, error: error as Error };
+        return { resources, outputs: {}, raw: {}, error: error as Error };
     }
 }
 
