@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cidr, networkCidr, networkRange, oneOf, positiveInt, rangeInside as inside, rangesOverlap as overlap } from "./rules";
+import { cidr, networkCidr, networkRange, oneOf, positiveInt, rangeInside as inside, rangesOverlap as overlap, strictSection } from "./rules";
 
 /** What AWS accepts for a VPC or a subnet: a network address with a /16../28 mask. */
 const awsCidr = (example: string) => networkCidr(example, 16, 28, " (AWS limits)");
@@ -53,12 +53,7 @@ const SHAPE = {
     forceDeleteRepositories: z.boolean({ error: "allowed: true, false" }).default(false),
 };
 
-const eksObject = z.strictObject(SHAPE, {
-    error: (issue) =>
-        issue.code === "unrecognized_keys"
-            ? `unknown key(s) ${issue.keys.join(", ")}; allowed: ${Object.keys(SHAPE).join(", ")}`
-            : undefined,
-});
+const eksObject = strictSection(SHAPE);
 
 /**
  * Cross-field rules; each issue points at the key to fix. Messages repeat the value because a

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cidr, networkCidr, networkRange, oneOf, positiveInt, rangesOverlap as overlap } from "./rules";
+import { cidr, networkCidr, networkRange, oneOf, positiveInt, rangesOverlap as overlap, strictSection } from "./rules";
 
 const REGION = /^[a-z]+-[a-z]+[0-9]+$/;
 const ZONE = /^[a-z]+-[a-z]+[0-9]+-[a-z]$/;
@@ -84,12 +84,7 @@ const SHAPE = {
         .default("ticketbuster"),
 };
 
-const gkeObject = z.strictObject(SHAPE, {
-    error: (issue) =>
-        issue.code === "unrecognized_keys"
-            ? `allowed: ${Object.keys(SHAPE).join(", ")}` // the loader names each unknown key
-            : undefined,
-});
+const gkeObject = strictSection(SHAPE);
 
 const DEFAULT_MASTER_CIDR = "172.16.0.0/28";
 

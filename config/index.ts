@@ -64,8 +64,7 @@ function problemsOf(ns: string, error: z.ZodError, raw: Record<string, unknown>,
         const path = [...prefix, ...issue.path.map(String)];
         const key = `${ns}:${path.join(".")}`;
         if (issue.code === "unrecognized_keys") {
-            const allowed = issue.message.slice(issue.message.indexOf("allowed:"));
-            return issue.keys.map((k) => `${key}.${k}: unknown key; ${allowed.startsWith("allowed:") ? allowed : issue.message}`);
+            return issue.keys.map((k) => `${key}.${k}: unknown key; ${issue.message}`);
         }
         const bad = issue.code === "custom" && issue.message.startsWith("unknown ") ? path.at(-1) : badValue(raw, path, issue.input);
         return [`${key}: got ${describe(bad)}; ${issue.message}`];

@@ -61,6 +61,12 @@ export const json = <T extends z.ZodType>(inner: T) =>
         })
         .pipe(inner);
 
+/** An object that refuses unknown keys; the loader names each one, this message lists what is allowed. */
+export const strictSection = <S extends z.ZodRawShape>(shape: S) =>
+    z.strictObject(shape, {
+        error: (issue) => (issue.code === "unrecognized_keys" ? `allowed: ${Object.keys(shape).join(", ")}` : undefined),
+    });
+
 /** A map whose keys must come from `allowed`, with a message that lists them. */
 export const recordOf = <V extends z.ZodType>(allowed: readonly string[], value: V, what: string) =>
     z.record(z.string(), value, { error: "allowed: a JSON object" }).superRefine((rec, ctx) => {
