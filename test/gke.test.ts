@@ -4,6 +4,7 @@ import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ticketbuster } from "../apps/ticketbuster";
 import { isKubernetes, one, plain, Registered, RunOptions, RunResult, runProgram, stackConfig } from "./harness";
+import { expectConfigRejected } from "./config-errors";
 import { schemaError } from "./k8s-schema";
 
 /** The committed stack file: expectations below follow it rather than repeating it. */
@@ -423,14 +424,11 @@ const badConfigs: BadCase[] = [
 describe("gke stack: bad config", () => {
     it.each(badConfigs)("rejects $what before registering any resource", async (c) => {
         const result = await runGke(c.gke);
-        expect(result.error?.name).toBe("ConfigError");
-        for (const fragment of c.expect) expect(result.error?.message).toContain(fragment);
-        expect(result.resources).toHaveLength(0);
+        expectConfigRejected(result, c.expect);
     });
 
     it("rejects a stack without any gke object (no project) before registering any resource", async () => {
         const result = await runProgram({ stack: "gke", state: cloudState, config: { gke: undefined } });
-        expect(result.error?.message).toContain("ticketbuster:gke.project: got nothing");
-        expect(result.resources).toHaveLength(0);
+        expectConfigRejected(result, ["ticketbuster:gke.project: got nothing"]);
     });
 });
