@@ -15,6 +15,7 @@ import {
     clusterDown,
     clusterUp,
     E2E_STACK,
+    e2eOverlay,
     e2eScript,
     ENGINE_TOOLS,
     hasTools,
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
         writeStackFile(cluster);
         const drive = (action: "up" | "destroy") => runStack({ stack: E2E_STACK, action, backendUrl: `file://${backendDir}`, onOutput: () => {} });
         for (let i = 0; i < RUNS; i++) {
-            figures.render.push(await time(() => renderManifests("dev", manifests, { frontendServiceType: "NodePort", storageClass: "e2e-static" })));
+            figures.render.push(await time(() => renderManifests("dev", manifests, e2eOverlay())));
             if (withPulumi) {
                 figures.pulumiUp.push(await time(() => drive("up")));
                 figures.pulumiNoop.push(await time(() => drive("up")));

@@ -25,18 +25,18 @@ export const CLUSTER_TOOLS = ["etcd", "kube-apiserver", "kube-controller-manager
 /** The Kubernetes provider plugin; the module proxy here does not serve its module (see README). */
 export const PROVIDER_TOOLS = ["pulumi-resource-kubernetes"];
 
-/** True when every tool is built (no build is started). */
-export function hasTools(tools: string[]): boolean {
+/** The toolchain's bin dir and which of `tools` are not built there (no build is started). */
+function toolchain(tools: string[]): { bin: string; missing: string[] } {
     const bin = e2eScript("toolchain.sh", "bin-dir");
-    return tools.every((tool) => fs.existsSync(path.join(bin, tool)));
+    return { bin, missing: tools.filter((tool) => !fs.existsSync(path.join(bin, tool))) };
 }
+
+export const hasTools = (tools: string[]): boolean => toolchain(tools).missing.length === 0;
 
 /** Puts the built tools on PATH and isolates Pulumi (home, backend, passphrase) in temp dirs. */
 export function useToolchain(tools: string[]): { backendDir: string } {
-    const bin = e2eScript("toolchain.sh", "bin-dir");
-    for (const tool of tools) {
-        if (!fs.existsSync(path.join(bin, tool))) throw new Error(`${tool} is not built: run bash scripts/e2e/toolchain.sh build`);
-    }
+    const { bin, missing } = toolchain(tools);
+    if (missing.length > 0) throw new Error(`${missing.join(", ")} not built: run bash scripts/e2e/toolchain.sh build`);
     process.env.PATH = `${bin}:${process.env.PATH}`;
     process.env.PULUMI_SKIP_UPDATE_CHECK = "true";
     process.env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = "true";
@@ -62,24 +62,35 @@ export function removeStackFile(): void {
     fs.rmSync(STACK_FILE, { force: true });
 }
 
+type StackDoc = { config?: Record<string, unknown>; encryptionsalt?: string };
+const readStackDoc = (file: string) => (parse(fs.readFileSync(file, "utf8")) ?? {}) as StackDoc;
+
+/**
+ * The e2e overlay of the dev config (test/e2e/overlay.yaml), keys without namespace: no load
+ * balancer and no provisioner in the kwok cluster.
+ */
+export function e2eOverlay(): Record<string, string> {
+    const config = readStackDoc(path.join(ROOT, "test", "e2e", "overlay.yaml")).config ?? {};
+    return Object.fromEntries(Object.entries(config).map(([key, v]) => [key.slice(key.indexOf(":") + 1), String(v)]));
+}
+
 /**
  * Writes Pulumi.e2e.yaml (gitignored). Generated secrets and the encryption salt of an earlier
  * write are kept; plain keys are rewritten from dev + overlay + `extra`.
  */
 export function writeStackFile(cluster: { kubeconfig: string; context: string }, extra: Record<string, string> = {}): void {
-    const read = (file: string) => (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown>; encryptionsalt?: string };
-    const dev = read(path.join(ROOT, "Pulumi.dev.yaml"));
-    const overlay = read(path.join(ROOT, "test", "e2e", "overlay.yaml"));
-    const previous = fs.existsSync(STACK_FILE) ? read(STACK_FILE) : {};
+    const dev = readStackDoc(path.join(ROOT, "Pulumi.dev.yaml"));
+    const previous = fs.existsSync(STACK_FILE) ? readStackDoc(STACK_FILE) : {};
     const secrets = Object.entries(previous.config ?? {}).filter(([, v]) => v !== null && typeof v === "object" && "secure" in v);
     const doc = {
         ...(previous.encryptionsalt ? { encryptionsalt: previous.encryptionsalt } : {}),
         config: {
             ...dev.config,
-            ...overlay.config,
-            "ticketbuster:kubeconfig": cluster.kubeconfig,
-            "ticketbuster:kubeContext": cluster.context,
-            ...Object.fromEntries(Object.entries(extra).map(([key, v]) => [`ticketbuster:${key}`, v])),
+            ...Object.fromEntries(
+                Object.entries({ ...e2eOverlay(), kubeconfig: cluster.kubeconfig, kubeContext: cluster.context, ...extra }).map(
+                    ([key, v]) => [`ticketbuster:${key}`, v],
+                ),
+            ),
             ...Object.fromEntries(secrets),
         },
     };

@@ -9,7 +9,7 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ticketbuster } from "../../apps/ticketbuster";
 import { renderManifests } from "../../scripts/e2e/render-manifests";
-import { CLUSTER_TOOLS, clusterDown, clusterUp, useToolchain } from "../../scripts/e2e/session";
+import { CLUSTER_TOOLS, clusterDown, clusterUp, e2eOverlay, useToolchain } from "../../scripts/e2e/session";
 import { isReady, kubectl } from "./kube";
 
 const NS = "ticketbuster";
@@ -25,8 +25,7 @@ describe.skipIf(skip)("e2e: the app's objects on a real Kubernetes API server", 
         const cluster = clusterUp();
         k = kubectl(cluster.kubeconfig);
         manifests = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tb-manifests-")), "k8s");
-        // The e2e overlay: no load balancer and no provisioner in this cluster.
-        await renderManifests("dev", manifests, { frontendServiceType: "NodePort", storageClass: "e2e-static" });
+        await renderManifests("dev", manifests, e2eOverlay());
     }, 600_000);
 
     afterAll(() => {
