@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { execProbes } from "./pod";
-import { DataStore, DataStoreArgs } from "./stateful-workload";
+import { DataStore, DataStoreArgs } from "./data-store";
 
 export interface PostgresArgs extends DataStoreArgs {
     databaseName: string;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { execProbes } from "./pod";
-import { DataStore, DataStoreArgs } from "./stateful-workload";
+import { DataStore, DataStoreArgs } from "./data-store";
 
 /** UID of the `rabbitmq` user in the official Alpine image. */
 const RABBITMQ_UID = 100;
