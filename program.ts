@@ -1,25 +1,26 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { ticketbuster } from "./apps/ticketbuster";
-import { TicketBuster } from "./components/ticketbuster";
+import { isStateless } from "./apps/wiring";
+import { Application } from "./components/application";
 import { readSqlDir } from "./components/sql-seed-job";
-import { loadConfig } from "./config";
-import { createPlatform } from "./stacks";
+import { loadConfig, StackConfig } from "./config";
+import { createPlatform, Platform } from "./stacks";
 
 /** Config -> target platform -> the app on it -> outputs. Nothing is registered before config is valid. */
 export async function main(): Promise<Record<string, unknown>> {
     const cfg = loadConfig();
     const platform = await createPlatform(cfg);
-    const app = ticketbuster;
+    const { app } = cfg;
 
     const images: Record<string, pulumi.Output<string>> = {};
-    for (const tier of app.tiers) {
-        if (tier.kind !== "stateless") continue;
+    for (const tier of app.tiers.filter(isStateless)) {
         const tag = cfg.imageTags?.[tier.name] ?? cfg.imageTag;
         images[tier.name] = pulumi.interpolate`${platform.imageRepository(tier.image)}:${tag}`;
     }
+    const publicServiceType = publicServiceTypeOf(cfg, platform);
+    const routing = platform.routing;
 
-    const tb = new TicketBuster(
+    const application = new Application(
         app.name,
         {
             app,
@@ -27,25 +28,41 @@ export async function main(): Promise<Record<string, unknown>> {
             images,
             replicas: cfg.replicas ?? {},
             storageClass: platform.storageClass,
-            publicService: platform.publicService,
+            publicServiceType,
+            loadBalancerAnnotations: platform.loadBalancerAnnotations,
             protectData: cfg.protectData,
-            credentials: {
-                postgres: { username: cfg.dbUsername, password: cfg.secrets.dbPassword },
-                rabbitmq: { username: cfg.rabbitmqUsername, password: cfg.secrets.rabbitmqPassword },
+            credentials: cfg.credentials,
+            secrets: cfg.secrets,
+            sql: app.seed ? readSqlDir(path.join(__dirname, "sql", app.name)) : {},
+            routes: app.routes && {
+                routing: cfg.routing,
+                host: cfg.routeHost ?? app.routes.host,
+                className: cfg.routing === "gateway" ? routing.gatewayClassName : routing.ingressClassName,
+                listenerPort: routing.listenerPort,
+                sources: routing.sources,
+                ingressAnnotations: routing.ingressAnnotations,
+                dependsOn: routing.dependsOn,
             },
-            sql: readSqlDir(path.join(__dirname, "sql")),
         },
         { providers: { kubernetes: platform.provider }, dependsOn: platform.dependsOn },
     );
 
     return {
         target: cfg.target,
-        namespace: tb.namespace.metadata.name,
-        frontendUrl: publicUrl(tb.publicService),
+        app: app.name,
+        namespace: application.namespace.metadata.name,
+        frontendUrl: application.publicService && publicUrl(application.publicService),
+        routes: app.routes && `http://${cfg.routeHost ?? app.routes.host}/ (${cfg.routing})`,
         images,
-        seedJob: tb.seedJob.job.metadata.name,
+        seedJob: application.seedJob?.job.metadata.name,
         ...platform.outputs,
     };
+}
+
+/** Config wins; else what the app's public tier asks for on this kind of target; else a LoadBalancer. */
+function publicServiceTypeOf(cfg: StackConfig, platform: Platform) {
+    const declared = cfg.app.tiers.filter(isStateless).find((t) => t.public)?.publicServiceType?.[platform.kind];
+    return cfg.frontendServiceType ?? declared ?? "LoadBalancer";
 }
 
 function publicUrl(svc: import("@pulumi/kubernetes").core.v1.Service): pulumi.Output<string> {

@@ -1,15 +1,7 @@
+import { IMAGES } from "./images";
 import { AppSpec, ResourceSpec, StatelessTier } from "./types";
 
-export const TIER_NAMES = [
-    "frontend",
-    "api-gateway",
-    "catalog-service",
-    "notification-service",
-    "order-worker",
-    "postgres",
-    "rabbitmq",
-] as const;
-export type TierName = (typeof TIER_NAMES)[number];
+type TierName = "frontend" | "api-gateway" | "catalog-service" | "notification-service" | "order-worker" | "postgres" | "rabbitmq";
 
 /** Node.js tiers: requests 100m/128Mi, limits 500m/512Mi (guide, "Resource Limits"). */
 const nodeResources: ResourceSpec = {
@@ -17,20 +9,29 @@ const nodeResources: ResourceSpec = {
     limits: { cpu: "500m", memory: "512Mi" },
 };
 
-const nodeService = (
-    t: Omit<StatelessTier<TierName>, "kind" | "resources" | "scratchPaths" | "public"> & { public?: boolean },
-): StatelessTier<TierName> => ({
-    kind: "stateless",
-    resources: nodeResources,
-    scratchPaths: ["/tmp"],
-    public: false,
-    ...t,
-});
+/** UID of the non-root user baked into the TicketBuster images. */
+const APP_UID = 10001;
 
+const nodeService = (
+    t: Omit<StatelessTier<TierName>, "kind" | "resources" | "scratchPaths" | "uid" | "image" | "health"> & { healthPath: string },
+): StatelessTier<TierName> => {
+    const { healthPath, ...tier } = t;
+    return {
+        kind: "stateless",
+        image: t.name,
+        uid: APP_UID,
+        resources: nodeResources,
+        scratchPaths: ["/tmp"],
+        health: { liveness: healthPath, readiness: healthPath },
+        ...tier,
+    };
+};
+
+/** Seed 000: TicketBuster, a React PWA and four Node.js/Python services on PostgreSQL and RabbitMQ. */
 export const ticketbuster: AppSpec<TierName> = {
     name: "ticketbuster",
-    database: { name: "ticketbuster", tier: "postgres" },
-    jobs: { seed: { name: "db-seed", dependsOn: ["postgres"] } },
+    description: "React PWA, Express gateway, Node.js catalog (HTTP + gRPC), Socket.io notifications, Python worker",
+    seed: { name: "db-seed", store: "postgres" },
     sharedConfig: {
         NODE_ENV: "production",
         LOG_LEVEL: "info",
@@ -40,7 +41,6 @@ export const ticketbuster: AppSpec<TierName> = {
         nodeService({
             name: "frontend",
             envPrefix: "FRONTEND",
-            image: "frontend",
             replicas: 2,
             public: true,
             ports: [{ name: "http", port: 5173, appProtocol: "http" }],
@@ -51,7 +51,6 @@ export const ticketbuster: AppSpec<TierName> = {
         nodeService({
             name: "api-gateway",
             envPrefix: "API_GATEWAY",
-            image: "api-gateway",
             replicas: 2,
             ports: [{ name: "http", port: 8000, appProtocol: "http" }],
             healthPath: "/health",
@@ -60,7 +59,6 @@ export const ticketbuster: AppSpec<TierName> = {
         nodeService({
             name: "catalog-service",
             envPrefix: "CATALOG_SERVICE",
-            image: "catalog-service",
             replicas: 2,
             ports: [
                 { name: "http", port: 3000, appProtocol: "http" },
@@ -72,7 +70,6 @@ export const ticketbuster: AppSpec<TierName> = {
         nodeService({
             name: "notification-service",
             envPrefix: "NOTIFICATION_SERVICE",
-            image: "notification-service",
             replicas: 2,
             ports: [{ name: "http", port: 4000, appProtocol: "http" }],
             healthPath: "/health",
@@ -83,10 +80,10 @@ export const ticketbuster: AppSpec<TierName> = {
             name: "order-worker",
             envPrefix: "ORDER_WORKER",
             image: "order-worker",
+            uid: APP_UID,
             replicas: 1,
-            public: false,
             ports: [{ name: "http", port: 5000, appProtocol: "http" }],
-            healthPath: "/health",
+            health: { liveness: "/health", readiness: "/health" },
             // No CPU limit: QR generation bursts, and a throttled pod would hide the load from the HPA.
             resources: { requests: { cpu: "200m", memory: "256Mi" }, limits: { memory: "1Gi" } },
             scratchPaths: ["/tmp"],
@@ -103,25 +100,32 @@ export const ticketbuster: AppSpec<TierName> = {
             kind: "postgres",
             name: "postgres",
             envPrefix: "DATABASE",
-            image: "postgres:16.6-alpine",
+            image: IMAGES.postgres,
             ports: [{ name: "postgres", port: 5432, appProtocol: "postgresql" }],
             resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
             storage: { claimName: "postgres-pvc", size: "20Gi" },
-            credentialsSecret: "db-credentials",
+            credentials: { secretName: "db-credentials", username: "admin", usernameKey: "dbUsername", passwordKey: "dbPassword" },
+            database: "ticketbuster",
             dependsOn: [],
         },
         {
             kind: "rabbitmq",
             name: "rabbitmq",
             envPrefix: "RABBITMQ",
-            image: "rabbitmq:3.13.7-management-alpine",
+            image: IMAGES.rabbitmq,
             ports: [
                 { name: "amqp", port: 5672, appProtocol: "amqp" },
                 { name: "management", port: 15672, appProtocol: "http", admin: true },
             ],
             resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
             storage: { claimName: "rabbitmq-pvc", size: "5Gi" },
-            credentialsSecret: "rabbitmq-credentials",
+            // Not "guest": RabbitMQ lets guest connect only from localhost, so other pods would be refused.
+            credentials: {
+                secretName: "rabbitmq-credentials",
+                username: "ticketbuster",
+                usernameKey: "rabbitmqUsername",
+                passwordKey: "rabbitmqPassword",
+            },
             dependsOn: [],
         },
     ],

@@ -1,15 +1,25 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StatefulTier } from "../apps/types";
-import { containerPorts, labelsFor, restrictedContainer, restrictedPod, scratch, selectorFor, servicePorts } from "./pod";
+import type { StoreTier } from "../apps/types";
+import {
+    containerPorts,
+    labelsFor,
+    Ownership,
+    restrictedContainer,
+    restrictedPod,
+    scratch,
+    selectorFor,
+    servicePorts,
+    SKIP_AWAIT,
+} from "./pod";
 
 type Container = k8s.types.input.core.v1.Container;
 
 /** What every data store gets from the app: where it runs and whether its data is protected. */
 export interface DataStoreArgs {
     namespace: pulumi.Input<string>;
-    partOf: string;
-    tier: StatefulTier<string>;
+    owner: Ownership;
+    tier: StoreTier<string>;
     storageClass?: pulumi.Input<string>;
     /** Protect the volume in Pulumi and keep it in the cluster if the stack is destroyed. */
     protectData: boolean;
@@ -23,14 +33,13 @@ export interface DataStoreImage {
     dataPath: string;
     /** Writable paths besides the volume (the root filesystem is read-only). */
     scratchPaths: string[];
-    container: Pick<Container, "env" | "startupProbe" | "readinessProbe" | "livenessProbe">;
-    /** `None` gives a headless Service (stable per-pod DNS). */
-    clusterIP?: "None";
+    container: Pick<Container, "command" | "args" | "env" | "startupProbe" | "readinessProbe" | "livenessProbe">;
 }
 
 /**
  * A single-replica StatefulSet on a PersistentVolumeClaim that Pulumi owns (not a volumeClaimTemplate,
- * whose claims nobody deletes), with its ServiceAccount and Service. Postgres and RabbitMQ extend it.
+ * whose claims nobody deletes), with its ServiceAccount and headless governing Service. One subclass
+ * per kind of store says how its image runs.
  */
 export abstract class DataStore extends pulumi.ComponentResource {
     readonly claim: k8s.core.v1.PersistentVolumeClaim;
@@ -40,9 +49,10 @@ export abstract class DataStore extends pulumi.ComponentResource {
     protected constructor(type: string, name: string, args: DataStoreArgs, image: DataStoreImage, opts?: pulumi.ComponentResourceOptions) {
         super(type, name, {}, opts);
         const { tier, namespace } = args;
-        const labels = labelsFor(args.partOf, tier.name, "datastore");
+        const labels = labelsFor(args.owner, tier.name, "datastore");
         const selector = selectorFor(tier.name);
         const meta = { name: tier.name, namespace, labels };
+        const serviceName = tier.serviceName ?? tier.name;
         const scratchSpace = scratch(image.scratchPaths);
         const parent = this;
 
@@ -61,9 +71,13 @@ export abstract class DataStore extends pulumi.ComponentResource {
             { parent, protect: args.protectData, retainOnDelete: args.protectData },
         );
 
+        // Headless: the StatefulSet's governing Service (stable pod DNS), which clients use as well.
         this.service = new k8s.core.v1.Service(
             name,
-            { metadata: meta, spec: { clusterIP: image.clusterIP, selector, ports: servicePorts(tier.ports) } },
+            {
+                metadata: { ...meta, name: serviceName, annotations: SKIP_AWAIT },
+                spec: { clusterIP: "None", selector, ports: servicePorts(tier.ports) },
+            },
             { parent },
         );
 
@@ -72,7 +86,8 @@ export abstract class DataStore extends pulumi.ComponentResource {
             {
                 metadata: meta,
                 spec: {
-                    serviceName: this.service.metadata.name,
+                    // The name, not the Service's output: the StatefulSet need not wait for its Service.
+                    serviceName,
                     replicas: 1,
                     selector: { matchLabels: selector },
                     template: {
@@ -107,4 +122,10 @@ export abstract class DataStore extends pulumi.ComponentResource {
 
         this.registerOutputs({ service: this.service.metadata.name, claim: this.claim.metadata.name });
     }
+}
+
+/** The env var that reads one key of the store's credentials Secret. */
+export function fromCredentials(tier: StoreTier<string>, name: string, key: "username" | "password"): k8s.types.input.core.v1.EnvVar {
+    if (!tier.credentials) throw new Error(`data store ${tier.name} has no credentials`);
+    return { name, valueFrom: { secretKeyRef: { name: tier.credentials.secretName, key } } };
 }

@@ -1,21 +1,30 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { createHash } from "crypto";
-import type { PortSpec } from "../apps/types";
+import type { HealthSpec, PortSpec } from "../apps/types";
 
 type Container = k8s.types.input.core.v1.Container;
 type ContainerPort = k8s.types.input.core.v1.ContainerPort;
 type ServicePort = k8s.types.input.core.v1.ServicePort;
 type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
+type PodSpec = k8s.types.input.core.v1.PodSpec;
 type SecurityContext = k8s.types.input.core.v1.SecurityContext;
 type Volume = k8s.types.input.core.v1.Volume;
 type VolumeMount = k8s.types.input.core.v1.VolumeMount;
 
-/** Recommended labels plus `app`, which the guide's `kubectl -l app=...` commands rely on. */
-export function labelsFor(partOf: string, name: string, component: string): Record<string, string> {
+/** Which app a workload belongs to, and which deployment of it (the namespace). */
+export interface Ownership {
+    partOf: string;
+    /** One deployment of the app: its namespace. */
+    instance: string;
+}
+
+/** The recommended labels plus `app`, which the guides' `kubectl -l app=...` commands rely on. */
+export function labelsFor(owner: Ownership, name: string, component: string): Record<string, string> {
     return {
         app: name,
         "app.kubernetes.io/name": name,
-        "app.kubernetes.io/part-of": partOf,
+        "app.kubernetes.io/instance": owner.instance,
+        "app.kubernetes.io/part-of": owner.partOf,
         "app.kubernetes.io/component": component,
         "app.kubernetes.io/managed-by": "pulumi",
     };
@@ -54,16 +63,23 @@ export function scratch(paths: string[]): { volumes: Volume[]; mounts: VolumeMou
     };
 }
 
-export function httpProbes(path: string, port: string): Pick<Container, "livenessProbe" | "readinessProbe"> {
+/**
+ * Readiness answers fast and often (traffic follows it); liveness is slower and more tolerant (a
+ * restart is costly); a startup probe, when given, holds liveness off for up to 5 minutes.
+ */
+export function httpProbes(health: HealthSpec, port: string): Pick<Container, "livenessProbe" | "readinessProbe" | "startupProbe"> {
     return {
-        readinessProbe: { httpGet: { path, port }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
+        readinessProbe: { httpGet: { path: health.readiness, port }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
         livenessProbe: {
-            httpGet: { path, port },
-            initialDelaySeconds: 10,
+            httpGet: { path: health.liveness, port },
+            initialDelaySeconds: health.startup ? 0 : 10,
             periodSeconds: 10,
             timeoutSeconds: 3,
             failureThreshold: 6,
         },
+        startupProbe: health.startup
+            ? { httpGet: { path: health.startup, port }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 30 }
+            : undefined,
     };
 }
 
@@ -86,7 +102,46 @@ export function containerPorts(ports: PortSpec[]): ContainerPort[] {
 }
 
 export function servicePorts(ports: PortSpec[]): ServicePort[] {
-    return ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: "TCP", appProtocol: p.appProtocol }));
+    return ports.map((p) => ({ name: p.name, port: p.servicePort ?? p.port, targetPort: p.name, protocol: "TCP", appProtocol: p.appProtocol }));
+}
+
+/**
+ * Replicas spread over zones first (EKS and GKE run nodes in 2-3), then nodes, both soft so a small
+ * or single-zone cluster still schedules; and a preferred anti-affinity, which the schedulers of
+ * older clusters and the linters of every kind understand.
+ */
+export function spreadPods(selector: Record<string, string>): Pick<PodSpec, "topologySpreadConstraints" | "affinity"> {
+    const spread = (topologyKey: string) => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: selector },
+    });
+    return {
+        topologySpreadConstraints: [spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")],
+        affinity: {
+            podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                    { weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: selector } } },
+                ],
+            },
+        },
+    };
+}
+
+/**
+ * Pulumi's Service await waits until the Service selects a ready pod, and gives up only after 10 s
+ * when no pod exists yet. For a ClusterIP Service in front of a workload that Pulumi awaits
+ * anyway, that wait protects nothing, so it is skipped; a LoadBalancer keeps it (its address).
+ */
+export const SKIP_AWAIT = { "pulumi.com/skipAwait": "true" };
+
+/** "512Mi", "1Gi", "1G" -> bytes. */
+export function quantityBytes(quantity: string): number {
+    const m = /^([0-9.]+)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(quantity);
+    if (!m) throw new Error(`not a memory quantity: ${quantity}`);
+    const unit = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, K: 1e3, M: 1e6, G: 1e9, T: 1e12 }[m[2] ?? ""] ?? 1;
+    return Number(m[1]) * unit;
 }
 
 /** Short, stable content hash for names and rollout annotations. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { DataStore, DataStoreArgs, fromCredentials } from "./data-store";
 import { execProbes } from "./pod";
-import { DataStore, DataStoreArgs } from "./data-store";
 
 /** UID of the `rabbitmq` user in the official Alpine image. */
 const RABBITMQ_UID = 100;
@@ -8,7 +8,6 @@ const RABBITMQ_UID = 100;
 /** RabbitMQ with the management plugin; Mnesia and the Erlang cookie live on the volume. */
 export class RabbitMQ extends DataStore {
     constructor(name: string, args: DataStoreArgs, opts?: pulumi.ComponentResourceOptions) {
-        const secret = args.tier.credentialsSecret;
         super(
             "ticketbuster:data:RabbitMQ",
             name,
@@ -21,8 +20,8 @@ export class RabbitMQ extends DataStore {
                 scratchPaths: ["/tmp", "/var/log/rabbitmq"],
                 container: {
                     env: [
-                        { name: "RABBITMQ_DEFAULT_USER", valueFrom: { secretKeyRef: { name: secret, key: "username" } } },
-                        { name: "RABBITMQ_DEFAULT_PASS", valueFrom: { secretKeyRef: { name: secret, key: "password" } } },
+                        fromCredentials(args.tier, "RABBITMQ_DEFAULT_USER", "username"),
+                        fromCredentials(args.tier, "RABBITMQ_DEFAULT_PASS", "password"),
                         // A fixed node name: Mnesia data is keyed by it and must survive pod restarts.
                         { name: "RABBITMQ_NODENAME", value: "rabbit@localhost" },
                     ],

@@ -2,12 +2,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
-import { contentHash, labelsFor, restrictedContainer, restrictedPod, scratch } from "./pod";
+import { contentHash, labelsFor, Ownership, restrictedContainer, restrictedPod, scratch } from "./pod";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
-/** The `*.sql` files of a directory, keyed by file name, in name order. */
+/** The `*.sql` files of a directory, keyed by file name, in name order; none when there is no directory. */
 export function readSqlDir(dir: string): Record<string, string> {
+    if (!fs.existsSync(dir)) return {};
     const names = fs
         .readdirSync(dir)
         .filter((f) => f.endsWith(".sql"))
@@ -18,22 +19,21 @@ export function readSqlDir(dir: string): Record<string, string> {
 
 export interface SqlSeedJobArgs {
     namespace: pulumi.Input<string>;
-    partOf: string;
+    owner: Ownership;
     /** Pod label `app` of the Job's pods (NetworkPolicies allow it by this name). */
     name: string;
     /** File name -> SQL, applied in name order. */
     sql: Record<string, string>;
     /** A PostgreSQL client image (the server image has psql and pg_isready). */
     image: string;
-    /** Must provide DATABASE_HOST, DATABASE_POSTGRES_PORT, DATABASE_NAME, DATABASE_USERNAME, DATABASE_PASSWORD. */
+    /** libpq's connection variables: PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD. */
     env: EnvVar[];
     resources: k8s.types.input.core.v1.ResourceRequirements;
     uid: number;
 }
 
 const SCRIPT = `set -eu
-export PGHOST="$DATABASE_HOST" PGPORT="$DATABASE_POSTGRES_PORT" PGDATABASE="$DATABASE_NAME"
-export PGUSER="$DATABASE_USERNAME" PGPASSWORD="$DATABASE_PASSWORD" PGCONNECT_TIMEOUT=5
+export PGCONNECT_TIMEOUT=5
 until pg_isready -q; do echo "waiting for $PGHOST:$PGPORT"; sleep 2; done
 for f in /sql/*.sql; do
   echo "applying $f"
@@ -53,7 +53,7 @@ export class SqlSeedJob extends pulumi.ComponentResource {
     constructor(name: string, args: SqlSeedJobArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ticketbuster:data:SqlSeedJob", name, {}, opts);
         const hash = contentHash(JSON.stringify(Object.entries(args.sql)));
-        const labels = { ...labelsFor(args.partOf, args.name, "seed"), "ticketbuster.io/sql-hash": hash };
+        const labels = { ...labelsFor(args.owner, args.name, "seed"), "ticketbuster.io/sql-hash": hash };
         const scratchSpace = scratch(["/tmp"]);
 
         this.configMap = new k8s.core.v1.ConfigMap(

@@ -1,53 +1,64 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StatelessTier } from "../apps/types";
-import { containerPorts, httpProbes, labelsFor, restrictedContainer, restrictedPod, scratch, selectorFor, servicePorts } from "./pod";
+import type { ServiceType, StatelessTier } from "../apps/types";
+import { horizontalAutoscaler } from "./horizontal-autoscaler";
+import {
+    containerPorts,
+    httpProbes,
+    labelsFor,
+    Ownership,
+    restrictedContainer,
+    restrictedPod,
+    scratch,
+    selectorFor,
+    servicePorts,
+    SKIP_AWAIT,
+    spreadPods,
+} from "./pod";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
 export interface StatelessServiceArgs {
     namespace: pulumi.Input<string>;
-    partOf: string;
+    owner: Ownership;
     tier: StatelessTier<string>;
     image: pulumi.Input<string>;
     replicas: number;
+    /** Connection settings of its dependencies and its secrets. */
     env: EnvVar[];
     /** ConfigMap shared by all tiers, loaded with envFrom. */
     configMapName: pulumi.Input<string>;
     /** Changes when the ConfigMap's data changes, so pods roll and see the new values. */
     configChecksum: pulumi.Input<string>;
-    serviceType: "LoadBalancer" | "NodePort" | "ClusterIP";
-    serviceAnnotations?: Record<string, string>;
+    /** The Service type of a public tier (others are ClusterIP). */
+    publicServiceType: ServiceType;
+    loadBalancerAnnotations?: Record<string, string>;
 }
 
-/** UID the app images run as (non-root user baked into the TicketBuster images). */
-const APP_UID = 10001;
-
 /**
- * One stateless tier: ServiceAccount, Deployment, Service, a PodDisruptionBudget when it runs 2+
- * pods, and an autoscaling/v2 HPA when the tier declares autoscaling.
+ * One stateless tier: ServiceAccount (and a Role when it declares API rules), Deployment, Service
+ * when it has ports, a PodDisruptionBudget when it runs 2+ pods, and an HPA when it autoscales.
  */
 export class StatelessService extends pulumi.ComponentResource {
     readonly deployment: k8s.apps.v1.Deployment;
-    readonly service: k8s.core.v1.Service;
+    readonly service?: k8s.core.v1.Service;
     readonly hpa?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
     readonly pdb?: k8s.policy.v1.PodDisruptionBudget;
 
     constructor(name: string, args: StatelessServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ticketbuster:app:StatelessService", name, {}, opts);
         const { tier, namespace } = args;
-        const labels = labelsFor(args.partOf, tier.name, "service");
+        const labels = labelsFor(args.owner, tier.name, "service");
         const selector = selectorFor(tier.name);
         const meta = { name: tier.name, namespace, labels };
         const scratchSpace = scratch(tier.scratchPaths);
-        const firstPort = tier.ports[0].name;
+        const usesApi = (tier.apiRules ?? []).length > 0;
+        const parent = this;
 
-        const account = new k8s.core.v1.ServiceAccount(
-            `${name}-sa`,
-            { metadata: meta, automountServiceAccountToken: false },
-            { parent: this },
-        );
+        const account = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: meta, automountServiceAccountToken: usesApi }, { parent });
+        if (usesApi) this.grantApiAccess(name, meta, tier, account);
 
+        const firstPort = tier.ports[0]?.name;
         this.deployment = new k8s.apps.v1.Deployment(
             name,
             {
@@ -62,26 +73,24 @@ export class StatelessService extends pulumi.ComponentResource {
                         metadata: { labels, annotations: { "ticketbuster.io/config-checksum": args.configChecksum } },
                         spec: {
                             serviceAccountName: account.metadata.name,
-                            automountServiceAccountToken: false,
+                            automountServiceAccountToken: usesApi,
                             enableServiceLinks: false,
-                            securityContext: restrictedPod(APP_UID),
-                            topologySpreadConstraints: [
-                                {
-                                    maxSkew: 1,
-                                    topologyKey: "kubernetes.io/hostname",
-                                    whenUnsatisfiable: "ScheduleAnyway",
-                                    labelSelector: { matchLabels: selector },
-                                },
-                            ],
+                            securityContext: restrictedPod(tier.uid),
+                            ...spreadPods(selector),
                             containers: [
                                 {
                                     name: tier.name,
                                     image: args.image,
                                     ports: containerPorts(tier.ports),
-                                    env: [{ name: "PORT", value: String(tier.ports[0].port) }, ...args.env],
+                                    env: [
+                                        ...(firstPort ? [{ name: "PORT", value: String(tier.ports[0].port) }] : []),
+                                        ...Object.entries(tier.env ?? {}).map(([k, value]) => ({ name: k, value })),
+                                        ...args.env,
+                                    ],
                                     envFrom: [{ configMapRef: { name: args.configMapName } }],
                                     resources: tier.resources,
-                                    ...httpProbes(tier.healthPath, firstPort),
+                                    // A tier without ports (a pure consumer) is probed by its health command elsewhere.
+                                    ...(firstPort ? httpProbes(tier.health, firstPort) : {}),
                                     securityContext: restrictedContainer(),
                                     volumeMounts: scratchSpace.mounts,
                                 },
@@ -91,77 +100,68 @@ export class StatelessService extends pulumi.ComponentResource {
                     },
                 },
             },
-            { parent: this },
+            { parent },
         );
 
-        this.service = new k8s.core.v1.Service(
-            name,
-            {
-                metadata: { ...meta, annotations: tier.public ? args.serviceAnnotations : undefined },
-                spec: {
-                    type: tier.public ? args.serviceType : "ClusterIP",
-                    selector,
-                    ports: servicePorts(tier.ports),
-                },
-            },
-            { parent: this },
-        );
-
-        if (args.replicas >= 2) {
-            this.pdb = new k8s.policy.v1.PodDisruptionBudget(
+        if (tier.ports.length > 0) {
+            const type = tier.public ? args.publicServiceType : "ClusterIP";
+            this.service = new k8s.core.v1.Service(
                 name,
-                { metadata: meta, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
-                { parent: this },
+                {
+                    metadata: {
+                        ...meta,
+                        name: tier.serviceName ?? tier.name,
+                        annotations: type === "LoadBalancer" ? args.loadBalancerAnnotations : type === "ClusterIP" ? SKIP_AWAIT : undefined,
+                    },
+                    spec: { type, selector, ports: servicePorts(tier.ports) },
+                },
+                { parent },
             );
         }
 
-        const auto = tier.autoscaling;
-        if (auto) {
-            this.hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+        if (args.replicas >= 2 || (tier.autoscaling?.minReplicas ?? 0) >= 2) {
+            this.pdb = new k8s.policy.v1.PodDisruptionBudget(
                 name,
                 {
                     metadata: meta,
                     spec: {
-                        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: this.deployment.metadata.name },
-                        // A replica override on an autoscaled tier raises the floor.
-                        minReplicas: Math.max(auto.minReplicas, args.replicas),
-                        maxReplicas: auto.maxReplicas,
-                        metrics: [
-                            {
-                                type: "Resource",
-                                resource: {
-                                    name: "cpu",
-                                    target: { type: "Utilization", averageUtilization: auto.targetCpuUtilization },
-                                },
-                            },
-                        ],
-                        behavior: {
-                            scaleUp: {
-                                stabilizationWindowSeconds: auto.scaleUp.stabilizationWindowSeconds,
-                                policies: [
-                                    { type: "Percent", value: auto.scaleUp.percentPerPeriod, periodSeconds: auto.scaleUp.periodSeconds },
-                                ],
-                            },
-                            scaleDown: {
-                                stabilizationWindowSeconds: auto.scaleDown.stabilizationWindowSeconds,
-                                policies: [
-                                    {
-                                        type: "Percent",
-                                        value: auto.scaleDown.percentPerPeriod,
-                                        periodSeconds: auto.scaleDown.periodSeconds,
-                                    },
-                                ],
-                            },
-                        },
+                        maxUnavailable: 1,
+                        selector: { matchLabels: selector },
+                        // A pod that is not Ready serves nothing: evicting it must not stall a node drain.
+                        unhealthyPodEvictionPolicy: "AlwaysAllow",
                     },
                 },
-                { parent: this },
+                { parent },
             );
         }
 
-        this.registerOutputs({
-            deployment: this.deployment.metadata.name,
-            service: this.service.metadata.name,
-        });
+        if (tier.autoscaling) {
+            this.hpa = horizontalAutoscaler(
+                name,
+                { metadata: meta, deploymentName: this.deployment.metadata.name, autoscaling: tier.autoscaling, floor: args.replicas },
+                { parent },
+            );
+        }
+
+        this.registerOutputs({ deployment: this.deployment.metadata.name, service: this.service?.metadata.name });
+    }
+
+    /** A Role with exactly the tier's rules, bound to its ServiceAccount in its namespace. */
+    private grantApiAccess(
+        name: string,
+        meta: { name: string; namespace: pulumi.Input<string>; labels: Record<string, string> },
+        tier: StatelessTier<string>,
+        account: k8s.core.v1.ServiceAccount,
+    ): void {
+        const role = new k8s.rbac.v1.Role(`${name}-role`, { metadata: meta, rules: tier.apiRules }, { parent: this });
+        new k8s.rbac.v1.RoleBinding(
+            `${name}-role`,
+            {
+                metadata: meta,
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+                subjects: [{ kind: "ServiceAccount", name: account.metadata.name, namespace: meta.namespace }],
+            },
+            { parent: this },
+        );
     }
 }

@@ -1,22 +1,38 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { APPS, DEFAULT_APP } from "../apps";
+import type { AppSpec } from "../apps/types";
+import { isStore } from "../apps/wiring";
 import { eksSchema, EksConfig } from "./eks";
 import { gkeSchema, GkeConfig } from "./gke";
-import { baseSchema, BaseConfig, SECRET_KEYS, SecretKey } from "./schema";
 import { json } from "./rules";
+import { APP_KEYS, AppConfig, appSchema, baseSchema, BaseConfig } from "./schema";
+import { CATALOG_SECRET_KEYS, secretKeysOf } from "./secrets";
 
-export { TARGETS, SERVICE_TYPES, SCALABLE_TIERS, SECRET_KEYS } from "./schema";
-export type { Target, ServiceType } from "./schema";
+export { TARGETS, SERVICE_TYPES, ROUTING, scalableTiers } from "./schema";
+export type { Target, ServiceType, Routing } from "./schema";
 
-interface CommonConfig extends Omit<BaseConfig, "target"> {
-    secrets: Record<SecretKey, pulumi.Output<string>>;
+/** A data store's credentials, resolved: the username from config or the app's data, the password a secret. */
+export interface Credentials {
+    username: string;
+    password: pulumi.Output<string>;
+}
+
+interface CommonConfig extends Omit<BaseConfig, "target" | "app" | "namespace">, AppConfig {
+    /** The chosen application's spec. */
+    app: AppSpec;
+    namespace: string;
+    /** The app's own secrets (jwt keys...), by config key. */
+    secrets: Record<string, pulumi.Output<string>>;
+    /** Per data store (tier name). */
+    credentials: Record<string, Credentials>;
 }
 export type StackConfig = CommonConfig &
     ({ target: "local" } | { target: "eks"; eks: EksConfig } | { target: "gke"; gke: GkeConfig });
 
 /** Sections parsed only when their target is selected, so a local stack ignores cloud keys. */
 const targetSections = { eks: json(eksSchema), gke: json(gkeSchema) };
-const KNOWN_KEYS = new Set<string>([...Object.keys(baseSchema.shape), ...SECRET_KEYS, ...Object.keys(targetSections)]);
+const KNOWN_KEYS = new Set<string>([...Object.keys(baseSchema.shape), ...APP_KEYS, ...CATALOG_SECRET_KEYS, ...Object.keys(targetSections)]);
 
 export class ConfigError extends pulumi.RunError {
     constructor(readonly problems: string[]) {
@@ -71,14 +87,34 @@ function problemsOf(ns: string, error: z.ZodError, raw: Record<string, unknown>,
     });
 }
 
+/** The chosen app's secrets: each required, of the right shape when the app says so; never echoed. */
+function appSecrets(ns: string, app: AppSpec, rawSecrets: Record<string, string>, problems: string[]): Record<string, pulumi.Output<string>> {
+    const config = new pulumi.Config(ns);
+    const secrets: Record<string, pulumi.Output<string>> = {};
+    for (const { key, format } of secretKeysOf(app)) {
+        const value = rawSecrets[key];
+        if (value === undefined) {
+            problems.push(
+                `${ns}:${key}: got nothing; a secret is required by app ${app.name}, set it with: ` +
+                    `pulumi config set --secret --stack ${pulumi.getStack()} ${ns}:${key} <value>`,
+            );
+        } else if (format && !format.pattern.test(value)) {
+            problems.push(`${ns}:${key}: got a value of another shape (not shown: it is a secret); allowed: ${format.hint}`);
+        } else {
+            secrets[key] = config.requireSecret(key);
+        }
+    }
+    return secrets;
+}
+
 /**
  * Reads and validates the whole stack configuration once, before any resource exists. Throws a
  * ConfigError naming every bad key, its value and what is allowed.
  */
 export function loadConfig(): StackConfig {
     const ns = pulumi.getProject();
-    const config = new pulumi.Config(ns);
     const raw: Record<string, string> = {};
+    const rawSecrets: Record<string, string> = {};
     const problems: string[] = [];
 
     for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
@@ -86,7 +122,9 @@ export function loadConfig(): StackConfig {
         if (keyNs !== ns) continue;
         if (!KNOWN_KEYS.has(key)) {
             problems.push(`${fullKey}: unknown key; allowed: ${[...KNOWN_KEYS].join(", ")}`);
-        } else if (!(SECRET_KEYS as readonly string[]).includes(key)) {
+        } else if (CATALOG_SECRET_KEYS.includes(key)) {
+            rawSecrets[key] = value;
+        } else {
             raw[key] = value;
         }
     }
@@ -94,16 +132,15 @@ export function loadConfig(): StackConfig {
     const base = baseSchema.safeParse(raw, { reportInput: true });
     if (!base.success) problems.push(...problemsOf(ns, base.error, raw));
 
-    const secrets = {} as Record<SecretKey, pulumi.Output<string>>;
-    for (const key of SECRET_KEYS) {
-        if (config.getSecret(key) === undefined) {
-            problems.push(
-                `${ns}:${key}: got nothing; a secret is required, set it with: ` +
-                    `pulumi config set --secret --stack ${pulumi.getStack()} ${ns}:${key} <value>`,
-            );
-        } else {
-            secrets[key] = config.requireSecret(key);
-        }
+    // The app decides which tiers, stores and secrets exist; an unknown app is reported by the base schema.
+    const app: AppSpec | undefined = APPS[raw.app ?? DEFAULT_APP];
+    let appConfig: AppConfig = {};
+    let secrets: Record<string, pulumi.Output<string>> = {};
+    if (app) {
+        const parsed = appSchema(app).safeParse(raw, { reportInput: true });
+        if (parsed.success) appConfig = parsed.data;
+        else problems.push(...problemsOf(ns, parsed.error, raw));
+        secrets = appSecrets(ns, app, rawSecrets, problems);
     }
 
     let section: { eks: EksConfig } | { gke: GkeConfig } | Record<string, never> = {};
@@ -114,6 +151,24 @@ export function loadConfig(): StackConfig {
         else problems.push(...problemsOf(ns, parsed.error, { [target]: raw[target] }, [target]));
     }
 
-    if (problems.length > 0 || !base.success) throw new ConfigError(problems);
-    return { ...base.data, ...section, secrets } as StackConfig;
+    if (problems.length > 0 || !base.success || !app) throw new ConfigError(problems);
+    const usernames: Record<string, string | undefined> = { dbUsername: base.data.dbUsername, rabbitmqUsername: base.data.rabbitmqUsername };
+    const credentials: Record<string, Credentials> = {};
+    for (const tier of app.tiers) {
+        if (!isStore(tier) || !tier.credentials) continue;
+        const c = tier.credentials;
+        credentials[tier.name] = {
+            username: (c.usernameKey && usernames[c.usernameKey]) || c.username,
+            password: secrets[c.passwordKey],
+        };
+    }
+    return {
+        ...base.data,
+        ...appConfig,
+        ...section,
+        app,
+        namespace: base.data.namespace ?? app.name,
+        secrets,
+        credentials,
+    } as StackConfig;
 }

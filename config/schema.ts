@@ -1,16 +1,8 @@
 import { z } from "zod";
-import { TIER_NAMES, ticketbuster } from "../apps/ticketbuster";
-import {
-    booleanString,
-    dnsLabel,
-    dnsSubdomain,
-    imageRegistry,
-    imageTag,
-    json,
-    oneOf,
-    positiveInt,
-    recordOf,
-} from "./rules";
+import { APP_NAMES, DEFAULT_APP } from "../apps";
+import type { AppSpec } from "../apps/types";
+import { isStateless } from "../apps/wiring";
+import { booleanString, dnsLabel, dnsSubdomain, imageRegistry, imageTag, json, oneOf, positiveInt, recordOf } from "./rules";
 
 export const TARGETS = ["local", "eks", "gke"] as const;
 export type Target = (typeof TARGETS)[number];
@@ -18,14 +10,51 @@ export type Target = (typeof TARGETS)[number];
 export const SERVICE_TYPES = ["LoadBalancer", "NodePort", "ClusterIP"] as const;
 export type ServiceType = (typeof SERVICE_TYPES)[number];
 
-/** Tiers whose replica count and image tag can be overridden (the stateful ones run one pod each). */
-export const SCALABLE_TIERS = TIER_NAMES.filter((t) => t !== "postgres" && t !== "rabbitmq");
+/** How an app's routes are rendered: Gateway API (default) or a networking.k8s.io/v1 Ingress. */
+export const ROUTING = ["gateway", "ingress"] as const;
+export type Routing = (typeof ROUTING)[number];
+
+/**
+ * Every key of the project namespace that does not depend on the chosen app, as raw strings from
+ * `pulumi config`. Keys set with `--path` (objects) arrive as JSON strings. Defaults here are
+ * mirrored in Pulumi.yaml's `config:` block (a test keeps them equal); keys whose default depends on
+ * the app (namespace, frontendServiceType, usernames, routeHost) have none here.
+ */
+export const baseSchema = z.object({
+    target: oneOf(TARGETS).default("local"),
+    app: oneOf(APP_NAMES).default(DEFAULT_APP),
+    /** Default: the app's name. */
+    namespace: dnsLabel.optional(),
+    kubeContext: z.string().min(1).default("docker-desktop"),
+    kubeconfig: z.string().min(1).optional(),
+    imageRegistry: imageRegistry.default("ticketbuster"),
+    imageTag: imageTag.default("1.0.0"),
+    storageClass: dnsSubdomain.optional(),
+    /** Default: what the app's public tier declares for the target, else LoadBalancer. */
+    frontendServiceType: oneOf(SERVICE_TYPES).optional(),
+    protectData: booleanString.default(false),
+    /** Overrides of the stores' usernames (defaults in the app's data). */
+    dbUsername: dnsLabel.optional(),
+    rabbitmqUsername: dnsLabel.optional(),
+    routing: oneOf(ROUTING).default("gateway"),
+    /** GatewayClass or IngressClass; default per target (see stacks/). */
+    routeClassName: dnsSubdomain.optional(),
+    /** Host of the app's routes; default the app's own (e.g. floresvictoria.local). */
+    routeHost: dnsSubdomain.optional(),
+    /** Namespace of the gateway/ingress controller's pods, admitted to the routed tiers; default per target. */
+    routeControllerNamespace: dnsLabel.optional(),
+});
+
+export type BaseConfig = z.infer<typeof baseSchema>;
+
+/** Tiers whose replica count and image tag can be overridden (data stores run one pod each). */
+export const scalableTiers = (app: AppSpec): string[] => app.tiers.filter(isStateless).map((t) => t.name);
 
 /** On an autoscaled tier the replica override is the HPA's floor, so it cannot exceed its ceiling. */
-function withinAutoscalingRange(replicas: Record<string, number>, ctx: z.RefinementCtx): void {
-    for (const tier of ticketbuster.tiers) {
+const withinAutoscalingRange = (app: AppSpec) => (replicas: Record<string, number>, ctx: z.RefinementCtx) => {
+    for (const tier of app.tiers.filter(isStateless)) {
         const wanted = replicas[tier.name];
-        if (tier.kind !== "stateless" || !tier.autoscaling || typeof wanted !== "number") continue;
+        if (!tier.autoscaling || typeof wanted !== "number") continue;
         if (wanted > tier.autoscaling.maxReplicas) {
             ctx.addIssue({
                 code: "custom",
@@ -34,32 +63,15 @@ function withinAutoscalingRange(replicas: Record<string, number>, ctx: z.Refinem
             });
         }
     }
+};
+
+/** Keys whose allowed values depend on the chosen app: per-tier replicas and image tags. */
+export function appSchema(app: AppSpec) {
+    const tiers = scalableTiers(app);
+    return z.object({
+        imageTags: json(recordOf(tiers, imageTag, "tier")).optional(),
+        replicas: json(recordOf(tiers, positiveInt, "tier").superRefine(withinAutoscalingRange(app))).optional(),
+    });
 }
-
-/**
- * Every key of the project namespace, as raw strings from `pulumi config`. Keys set with
- * `--path` (objects) arrive as JSON strings. Defaults here are mirrored in Pulumi.yaml's `config:`
- * block (a test keeps them equal).
- */
-export const baseSchema = z.object({
-    target: oneOf(TARGETS).default("local"),
-    namespace: dnsLabel.default("ticketbuster"),
-    kubeContext: z.string().min(1).default("docker-desktop"),
-    kubeconfig: z.string().min(1).optional(),
-    imageRegistry: imageRegistry.default("ticketbuster"),
-    imageTag: imageTag.default("1.0.0"),
-    imageTags: json(recordOf(SCALABLE_TIERS, imageTag, "tier")).optional(),
-    storageClass: dnsSubdomain.optional(),
-    frontendServiceType: oneOf(SERVICE_TYPES).default("LoadBalancer"),
-    replicas: json(recordOf(SCALABLE_TIERS, positiveInt, "tier").superRefine(withinAutoscalingRange)).optional(),
-    protectData: booleanString.default(false),
-    dbUsername: dnsLabel.default("admin"),
-    // Not "guest": RabbitMQ lets guest connect only from localhost, so other pods would be refused.
-    rabbitmqUsername: dnsLabel.default("ticketbuster"),
-});
-
-export type BaseConfig = z.infer<typeof baseSchema>;
-
-/** Keys that must be set with `pulumi config set --secret`. */
-export const SECRET_KEYS = ["dbPassword", "rabbitmqPassword"] as const;
-export type SecretKey = (typeof SECRET_KEYS)[number];
+export type AppConfig = z.infer<ReturnType<typeof appSchema>>;
+export const APP_KEYS = ["imageTags", "replicas"] as const;

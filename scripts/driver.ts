@@ -3,7 +3,8 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { SECRET_KEYS } from "../config/schema";
+import { APPS, DEFAULT_APP } from "../apps";
+import { secretKeysOf } from "../config/secrets";
 
 export type Action = "up" | "preview" | "refresh" | "destroy";
 
@@ -66,10 +67,16 @@ function passphraseEnv(backendUrl: string): Record<string, string> {
     return { PULUMI_CONFIG_PASSPHRASE_FILE: file };
 }
 
-/** Generates the required secrets on first run; later runs keep them, so they cause no diff. */
+/**
+ * Generates the chosen app's random secrets (passwords, JWT keys) on first run; later runs keep
+ * them, so they cause no diff. Secrets that cannot be random (a Stripe key) are left to the program's
+ * config validation, which says how to set them.
+ */
 async function ensureSecrets(stack: Stack, log: (s: string) => void): Promise<void> {
     const config = await stack.getAllConfig();
-    for (const key of SECRET_KEYS) {
+    const app = APPS[config[`${PROJECT}:app`]?.value ?? DEFAULT_APP];
+    if (!app) return; // an unknown app: the program's config validation names it
+    for (const { key } of secretKeysOf(app).filter((k) => k.generate)) {
         if (config[`${PROJECT}:${key}`] !== undefined) continue;
         await stack.setConfig(`${PROJECT}:${key}`, { value: randomBytes(24).toString("base64url"), secret: true });
         log(`generated secret ${PROJECT}:${key} (stored encrypted in the stack config)\n`);

@@ -3,12 +3,12 @@ import * as awsx from "@pulumi/awsx";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ticketbuster } from "../apps/ticketbuster";
+import { isStateless } from "../apps/wiring";
 import type { StackConfig } from "../config";
 import type { Platform } from "./platform";
 
-/** The images built from this repo (the stateless tiers); postgres and rabbitmq stay pinned upstream. */
-const APP_IMAGES = ticketbuster.tiers.flatMap((t) => (t.kind === "stateless" ? [t.image] : []));
+/** ALB (AWS Load Balancer Controller) for both Ingress and Gateway API. */
+const ALB_CLASS = "alb";
 
 /** Read by the in-tree AWS cloud provider: an internet-facing NLB instead of a Classic ELB. */
 const NLB_ANNOTATIONS = {
@@ -32,6 +32,8 @@ export function eksPlatform(cfg: StackConfig & { target: "eks" }): Platform {
     const partition = partitionOf(c.region);
     const managedPolicy = (name: string) => `arn:${partition}:iam::aws:policy/${name}`;
     const tags = { Project: project, Stack: stack };
+    // The chosen app's own images (its stateless tiers); data stores stay pinned upstream images.
+    const appImages = [...new Set(cfg.app.tiers.filter(isStateless).map((t) => t.image))];
 
     // Every AWS resource, including those inside the awsx/eks components, gets the region and tags from here.
     const awsProvider = new aws.Provider("aws", { region: c.region, defaultTags: { tags } });
@@ -223,7 +225,7 @@ export function eksPlatform(cfg: StackConfig & { target: "eks" }): Platform {
     );
 
     const repositories = Object.fromEntries(
-        APP_IMAGES.map((image) => {
+        appImages.map((image) => {
             const repository = new aws.ecr.Repository(
                 `${project}-${image}`,
                 {
@@ -246,13 +248,21 @@ export function eksPlatform(cfg: StackConfig & { target: "eks" }): Platform {
     return {
         provider,
         storageClass: cfg.storageClass ?? gp3.metadata.name,
-        publicService: {
-            type: cfg.frontendServiceType,
-            annotations: cfg.frontendServiceType === "LoadBalancer" ? NLB_ANNOTATIONS : undefined,
+        kind: "cloud",
+        loadBalancerAnnotations: NLB_ANNOTATIONS,
+        routing: {
+            gatewayClassName: cfg.routeClassName ?? ALB_CLASS,
+            ingressClassName: cfg.routeClassName ?? ALB_CLASS,
+            listenerPort: 80,
+            ingressAnnotations: { "alb.ingress.kubernetes.io/scheme": "internet-facing", "alb.ingress.kubernetes.io/target-type": "ip" },
+            // An internet-facing ALB in IP mode reaches pods from its nodes in the public subnets.
+            sources: cfg.routeControllerNamespace
+                ? [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": cfg.routeControllerNamespace } } }]
+                : c.publicSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })),
         },
         imageRepository: (image) => {
             const repository = repositories[image];
-            if (!repository) throw new Error(`no ECR repository for image "${image}"; known: ${APP_IMAGES.join(", ")}`);
+            if (!repository) throw new Error(`no ECR repository for image "${image}"; known: ${appImages.join(", ")}`);
             return repository.repositoryUrl;
         },
         dependsOn: [gp3, ebsCsi],

@@ -19,6 +19,11 @@ export const NODE_ROLES = [
 
 const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 
+/** GKE's own Gateway controller (gatewayApiConfig on the cluster): a global external Application LB. */
+export const GKE_GATEWAY_CLASS = "gke-l7-global-external-managed";
+/** Source ranges of Google Front Ends and health checks, documented for firewall rules. */
+const GOOGLE_FRONT_ENDS = ["35.191.0.0/16", "130.211.0.0/22"];
+
 /** The in-tree pd-balanced class that GKE creates with the Compute Engine PD CSI driver. */
 export const GKE_STORAGE_CLASS = "standard-rwo";
 
@@ -112,6 +117,8 @@ export function gkePlatform(cfg: StackConfig & { target: "gke" }): Platform {
             datapathProvider: "ADVANCED_DATAPATH",
             enableShieldedNodes: true,
             addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
+            // GKE's Gateway controller and the standard-channel Gateway API CRDs (the apps' HTTPRoutes).
+            gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
             privateClusterConfig: c.privateNodes
                 ? { enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: c.masterIpv4CidrBlock }
                 : undefined,
@@ -166,7 +173,7 @@ export function gkePlatform(cfg: StackConfig & { target: "gke" }): Platform {
             repositoryId: c.repository,
             location: c.region,
             format: "DOCKER",
-            description: `TicketBuster app images (${project}/${stack})`,
+            description: `App images of ${project}/${stack}`,
             // imageTag is pinned (never latest); a pushed tag must not move underneath a running Deployment.
             dockerConfig: { immutableTags: true },
         },
@@ -177,7 +184,16 @@ export function gkePlatform(cfg: StackConfig & { target: "gke" }): Platform {
     return {
         provider,
         storageClass: cfg.storageClass ?? GKE_STORAGE_CLASS,
-        publicService: { type: cfg.frontendServiceType },
+        kind: "cloud",
+        routing: {
+            gatewayClassName: cfg.routeClassName ?? GKE_GATEWAY_CLASS,
+            ingressClassName: cfg.routeClassName ?? "gce",
+            listenerPort: 80,
+            // Google's front ends and health checkers reach the pods (container-native load balancing).
+            sources: cfg.routeControllerNamespace
+                ? [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": cfg.routeControllerNamespace } } }]
+                : GOOGLE_FRONT_ENDS.map((cidr) => ({ ipBlock: { cidr } })),
+        },
         imageRepository: (image) => pulumi.interpolate`${registryUrl}/${image}`,
         outputs: {
             gcpProject: c.project,

@@ -1,6 +1,22 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
+type NetworkPolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
+
+/** How the target serves an app's routes (Gateway API first, Ingress as the option). */
+export interface RoutingPlatform {
+    gatewayClassName: string;
+    ingressClassName: string;
+    /** The port of the Gateway's HTTP listener (what the controller listens on). */
+    listenerPort: number;
+    /** Where routed traffic comes from (the controller's pods, or the cloud load balancer's addresses). */
+    sources: NetworkPolicyPeer[];
+    /** Annotations of the Ingress form (e.g. the ALB's scheme and target type on EKS). */
+    ingressAnnotations?: Record<string, string>;
+    /** What the routes wait for: the controller and its CRDs, when the program installs them. */
+    dependsOn?: pulumi.Resource[];
+}
+
 /**
  * What a target (local, EKS, GKE) hands to the app. The app never asks which target it runs on.
  */
@@ -9,13 +25,13 @@ export interface Platform {
     provider: k8s.Provider;
     /** StorageClass for the database volumes; undefined means the cluster's default class. */
     storageClass?: pulumi.Input<string>;
-    /** How the public tier (frontend) is exposed. */
-    publicService: {
-        type: "LoadBalancer" | "NodePort" | "ClusterIP";
-        annotations?: Record<string, string>;
-    };
+    /** A cloud target (LoadBalancer Services get a real load balancer) or a local cluster. */
+    kind: "local" | "cloud";
+    /** Annotations of a LoadBalancer Service (e.g. an NLB on EKS). */
+    loadBalancerAnnotations?: Record<string, string>;
     /** Full image repository (no tag) for an app image name, e.g. `<ecr url>` or `ticketbuster/frontend`. */
     imageRepository(image: string): pulumi.Input<string>;
+    routing: RoutingPlatform;
     /** Resources the app must wait for (e.g. a StorageClass or CSI add-on). */
     dependsOn?: pulumi.Resource[];
     /** Target-specific stack outputs (cluster name, kubeconfig as a secret, registry URLs...). */

@@ -240,7 +240,7 @@ describe("eks stack: storage", () => {
     });
 
     it("makes the app wait for the StorageClass and the EBS add-on", () => {
-        const app = one(run.resources, "ticketbuster:app:TicketBuster");
+        const app = one(run.resources, "ticketbuster:app:Application");
         const storageClass = one(run.resources, "kubernetes:storage.k8s.io/v1:StorageClass");
         const addon = one(run.resources, "aws:eks/addon:Addon");
         expect(app.dependencies).toEqual(
@@ -293,7 +293,8 @@ describe("eks stack: registry and images", () => {
         });
         for (const s of services.filter((x) => x.metadata.name !== "frontend")) {
             expect(s.spec.type ?? "ClusterIP", s.metadata.name).toBe("ClusterIP");
-            expect(s.metadata.annotations, s.metadata.name).toBeUndefined();
+            // No load balancer annotation; only Pulumi's own (see SKIP_AWAIT in components/pod.ts).
+            expect(s.metadata.annotations, s.metadata.name).toEqual({ "pulumi.com/skipAwait": "true" });
         }
     });
 });

@@ -102,8 +102,11 @@ describe("local stack: the guide's topology", () => {
     });
 
     it("pins the database images and builds app images from registry and tag", () => {
-        expect(podSpec(one(run.resources, STATEFULSET, "postgres")).containers[0].image).toBe("postgres:16.6-alpine");
-        expect(podSpec(one(run.resources, STATEFULSET, "rabbitmq")).containers[0].image).toBe("rabbitmq:3.13.7-management-alpine");
+        // Third-party images by tag and digest: a tag can be re-pushed, a digest cannot.
+        expect(podSpec(one(run.resources, STATEFULSET, "postgres")).containers[0].image).toMatch(/^postgres:16\.6-alpine@sha256:[0-9a-f]{64}$/);
+        expect(podSpec(one(run.resources, STATEFULSET, "rabbitmq")).containers[0].image).toMatch(
+            /^rabbitmq:3\.13\.7-management-alpine@sha256:[0-9a-f]{64}$/,
+        );
         expect(podSpec(one(run.resources, DEPLOYMENT, "api-gateway")).containers[0].image).toBe("ticketbuster/api-gateway:1.0.0");
         for (const w of workloads()) {
             for (const c of podSpec(w).containers) expect(c.image, w.name).toMatch(/:[A-Za-z0-9_][A-Za-z0-9_.-]*$/);
@@ -207,7 +210,48 @@ describe("local stack: wiring derived from declared dependencies", () => {
             ].sort(),
         );
         expect(policies["allow-public-frontend"].ingress).toEqual([{ ports: [{ protocol: "TCP", port: 5173 }] }]);
-        expect(Object.keys(policies)).toHaveLength(1 + 5 + 1);
+        // Deny ingress and egress, DNS, 5 servers, 6 clients (the seed Job is one), the public frontend.
+        expect(Object.keys(policies)).toHaveLength(3 + 5 + 6 + 1);
+    });
+
+    it("denies all egress, then allows DNS and exactly the same edges from the client's side", () => {
+        const policies = Object.fromEntries(
+            run.resources.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((r) => [plain(r.inputs).metadata.name, spec(r)]),
+        );
+        expect(policies["default-deny-egress"]).toEqual({ podSelector: {}, policyTypes: ["Egress"] });
+        expect(policies["allow-dns"].egress).toEqual([
+            {
+                to: [
+                    {
+                        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                        podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                    },
+                ],
+                ports: [
+                    { protocol: "UDP", port: 53 },
+                    { protocol: "TCP", port: 53 },
+                ],
+            },
+        ]);
+        const egress: string[] = [];
+        const ingress: string[] = [];
+        for (const [name, p] of Object.entries<any>(policies)) {
+            if (name.startsWith("allow-from-")) {
+                expect(p.policyTypes, name).toEqual(["Egress"]);
+                for (const rule of p.egress) {
+                    for (const port of rule.ports) egress.push(`${p.podSelector.matchLabels.app}->${rule.to[0].podSelector.matchLabels.app}:${port.port}`);
+                }
+            }
+            if (name.startsWith("allow-to-")) {
+                for (const rule of p.ingress) {
+                    for (const port of rule.ports) ingress.push(`${rule.from[0].podSelector.matchLabels.app}->${p.podSelector.matchLabels.app}:${port.port}`);
+                }
+            }
+        }
+        expect(egress.sort()).toEqual(ingress.sort());
+        expect(egress).toHaveLength(11);
+        // TicketBuster declares nothing outside the cluster: no rule anywhere reaches an ipBlock.
+        expect(JSON.stringify(policies)).not.toContain("ipBlock");
     });
 });
 
@@ -258,7 +302,10 @@ describe("local stack: hardening", () => {
     it("has a PodDisruptionBudget for every tier with 2+ replicas and none for single pods", () => {
         const pdbs = run.resources.filter((r) => r.type === "kubernetes:policy/v1:PodDisruptionBudget").map((r) => plain(r.inputs));
         expect(pdbs.map((p) => p.metadata.name).sort()).toEqual(["api-gateway", "catalog-service", "frontend", "notification-service"]);
-        for (const p of pdbs) expect(p.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { app: p.metadata.name } } });
+        for (const p of pdbs) {
+            // AlwaysAllow: a pod that is not Ready must not stall a node drain.
+            expect(p.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { app: p.metadata.name } }, unhealthyPodEvictionPolicy: "AlwaysAllow" });
+        }
     });
 
     it("enforces the restricted Pod Security Standard on the namespace", () => {

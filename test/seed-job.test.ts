@@ -3,13 +3,13 @@ import { describe, expect, it } from "vitest";
 import { readSqlDir, SqlSeedJob } from "../components/sql-seed-job";
 import { one, plain, runProgram } from "./harness";
 
-const env = [{ name: "DATABASE_HOST", value: "postgres" }];
+const env = [{ name: "PGHOST", value: "postgres" }];
 
 async function seedJobFor(sql: Record<string, string>) {
     const result = await runProgram({ stack: "dev" }, async () => {
         new SqlSeedJob("db-seed", {
             namespace: "ns",
-            partOf: "ticketbuster",
+            owner: { partOf: "ticketbuster", instance: "ns" },
             name: "db-seed",
             sql,
             image: "postgres:16.6-alpine",
@@ -28,7 +28,7 @@ async function seedJobFor(sql: Record<string, string>) {
 
 describe("SQL seed Job", () => {
     it("loads every sql/ file, in name order, into an immutable ConfigMap", async () => {
-        const files = readSqlDir(path.join(__dirname, "..", "sql"));
+        const files = readSqlDir(path.join(__dirname, "..", "sql", "ticketbuster"));
         expect(Object.keys(files)).toEqual(["001_init.sql", "002_add_events.sql"]);
         const { configMap, job } = await seedJobFor(files);
         expect(configMap.data).toEqual(files);

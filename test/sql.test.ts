@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSqlDir } from "../components/sql-seed-job";
 import { PgServer, startPostgres } from "./postgres-server";
 
-const SQL_DIR = path.join(__dirname, "..", "sql");
+const SQL_DIR = path.join(__dirname, "..", "sql", "ticketbuster");
 const files = Object.keys(readSqlDir(SQL_DIR)).map((f) => path.join(SQL_DIR, f));
 const TABLES = ["catalog.venues", "catalog.events", "catalog.ticket_types", "catalog.seats", "orders.orders", "orders.order_items", "orders.tickets"];
 

@@ -1,0 +1,73 @@
+import { IMAGES } from "./images";
+import { AppSpec } from "./types";
+
+type TierName = "frontend" | "backend" | "database";
+
+/**
+ * Seed 004: Proyecto06, an Angular frontend (nginx) and a FastAPI backend on PostgreSQL, rolled out in
+ * the seed pipeline's order: database, then backend, then frontend.
+ */
+export const proyecto06: AppSpec<TierName> = {
+    name: "proyecto06",
+    description: "Angular (nginx) frontend, FastAPI backend, PostgreSQL 16",
+    rolloutInOrder: true,
+    sharedConfig: { TZ: "UTC", LOG_LEVEL: "info" },
+    routes: {
+        host: "proyecto06.local",
+        paths: [
+            { path: "/", tier: "frontend" },
+            { path: "/api", tier: "backend" },
+        ],
+    },
+    tiers: [
+        {
+            kind: "stateless",
+            name: "frontend",
+            serviceName: "frontend-service",
+            envPrefix: "FRONTEND",
+            image: "proyecto06-frontend",
+            // nginxinc/nginx-unprivileged: UID 101, listens on 8080 (no root needed for a port < 1024).
+            uid: 101,
+            replicas: 2,
+            public: true,
+            ports: [{ name: "http", port: 8080, servicePort: 80, appProtocol: "http" }],
+            health: { liveness: "/", readiness: "/" },
+            resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+            // The unprivileged image keeps its pid and temp files in /tmp.
+            scratchPaths: ["/tmp", "/var/cache/nginx"],
+            // nginx proxies /api to the backend (the seed's "JavaScript Fetch http://backend-service:8000/api").
+            dependsOn: ["backend"],
+        },
+        {
+            kind: "stateless",
+            name: "backend",
+            serviceName: "backend-service",
+            envPrefix: "BACKEND",
+            image: "proyecto06-backend",
+            uid: 10001,
+            replicas: 2,
+            ports: [{ name: "http", port: 8000, appProtocol: "http" }],
+            // The seed's checklist: "Backend health: /health".
+            health: { liveness: "/health", readiness: "/health" },
+            resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+            scratchPaths: ["/tmp"],
+            metrics: { port: "http", path: "/metrics" },
+            dependsOn: ["database"],
+        },
+        {
+            kind: "postgres",
+            name: "database",
+            serviceName: "database-service",
+            envPrefix: "DATABASE",
+            image: IMAGES.postgres,
+            ports: [{ name: "postgres", port: 5432, appProtocol: "postgresql" }],
+            resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+            storage: { claimName: "postgres-pvc", size: "5Gi" },
+            credentials: { secretName: "database-credentials", username: "proyecto06", usernameKey: "dbUsername", passwordKey: "dbPassword" },
+            database: "proyecto06_db",
+            // postgresql://proyecto06:<password>@database-service:5432/proyecto06_db, from the Secret.
+            uriEnv: "DATABASE_URL",
+            dependsOn: [],
+        },
+    ],
+};

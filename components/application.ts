@@ -1,0 +1,241 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { AppSpec, ServiceType, StoreTier } from "../apps/types";
+import {
+    clientPorts,
+    dependencyEdges,
+    dependencyEnv,
+    dependencyOrder,
+    hostOf,
+    isStateless,
+    isStore,
+    routedTiers,
+    secretEnv,
+    servicePortOf,
+    storeByName,
+    tierByName,
+} from "../apps/wiring";
+import type { Routing } from "../config/schema";
+import { DataStore } from "./data-store";
+import { NetworkPolicies } from "./network-policies";
+import { contentHash, labelsFor, Ownership } from "./pod";
+import { POSTGRES_UID } from "./postgres";
+import { Routes } from "./routes";
+import { SqlSeedJob } from "./sql-seed-job";
+import { StatelessService } from "./stateless-service";
+import { connectionUri, createStore } from "./stores";
+
+type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
+
+export interface ApplicationArgs {
+    app: AppSpec;
+    namespace: string;
+    /** Full image reference per stateless tier. */
+    images: Record<string, pulumi.Input<string>>;
+    /** Replica count per stateless tier (for an autoscaled tier: the HPA's floor). */
+    replicas: Record<string, number>;
+    storageClass?: pulumi.Input<string>;
+    /** The Service type of the public tier (others are ClusterIP). */
+    publicServiceType: ServiceType;
+    loadBalancerAnnotations?: Record<string, string>;
+    protectData: boolean;
+    /** Per data store: the values of its credentials Secret. */
+    credentials: Record<string, { username: string; password: pulumi.Input<string> }>;
+    /** The app's own secrets, by config key. */
+    secrets: Record<string, pulumi.Input<string>>;
+    /** Seed SQL, file name -> content, applied in name order (when the app declares a seed). */
+    sql: Record<string, string>;
+    routes?: {
+        routing: Routing;
+        host: string;
+        className: string;
+        listenerPort: number;
+        sources: Peer[];
+        ingressAnnotations?: Record<string, string>;
+        /** The controller (and its CRDs) the routes wait for. */
+        dependsOn?: pulumi.Resource[];
+    };
+}
+
+/** Any application of the catalog in one namespace: its tiers, config, secrets, policies and routes. */
+export class Application extends pulumi.ComponentResource {
+    readonly namespace: k8s.core.v1.Namespace;
+    readonly tiers: Record<string, StatelessService | DataStore> = {};
+    readonly publicService?: k8s.core.v1.Service;
+    readonly seedJob?: SqlSeedJob;
+    readonly routes?: Routes;
+
+    constructor(name: string, args: ApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
+        // The alias keeps stacks made before the catalog (type TicketBuster) from replacing every object.
+        super("ticketbuster:app:Application", name, {}, { ...opts, aliases: [{ type: "ticketbuster:app:TicketBuster" }, ...(opts?.aliases ?? [])] });
+        const { app } = args;
+        const owner: Ownership = { partOf: app.name, instance: args.namespace };
+        const child = { parent: this };
+
+        this.namespace = new k8s.core.v1.Namespace(
+            name,
+            {
+                metadata: {
+                    name: args.namespace,
+                    labels: {
+                        "app.kubernetes.io/part-of": app.name,
+                        // Every pod here meets the "restricted" Pod Security Standard; the API server enforces it.
+                        "pod-security.kubernetes.io/enforce": "restricted",
+                        "pod-security.kubernetes.io/enforce-version": "latest",
+                    },
+                },
+            },
+            child,
+        );
+        const namespace = this.namespace.metadata.name;
+        const inNamespace = { parent: this, dependsOn: [this.namespace] };
+
+        const secrets = [...this.storeSecrets(args, owner, namespace, inNamespace), ...this.appSecrets(args, owner, namespace, inNamespace)];
+        const appConfig = new k8s.core.v1.ConfigMap(
+            "app-config",
+            { metadata: { name: "app-config", namespace, labels: labelsFor(owner, "app-config", "config") }, data: app.sharedConfig },
+            inNamespace,
+        );
+        const configChecksum = contentHash(JSON.stringify(app.sharedConfig));
+        const ready = { ...inNamespace, dependsOn: [this.namespace, ...secrets, appConfig] };
+
+        // Stores first, then each tier after what it waits for (see AppSpec.rolloutInOrder).
+        for (const tier of dependencyOrder(app)) {
+            const waitsFor = tier.dependsOn.filter((d) => app.rolloutInOrder || isStore(tierByName(app, d))).map((d) => this.tiers[d]);
+            const opts = { ...ready, dependsOn: [...ready.dependsOn, ...waitsFor] };
+            if (isStore(tier)) {
+                this.tiers[tier.name] = createStore(tier, { namespace, owner, storageClass: args.storageClass, protectData: args.protectData }, opts);
+                continue;
+            }
+            const service = new StatelessService(
+                tier.name,
+                {
+                    namespace,
+                    owner,
+                    tier,
+                    image: args.images[tier.name],
+                    replicas: args.replicas[tier.name] ?? tier.replicas,
+                    env: [...dependencyEnv(app, tier.dependsOn), ...secretEnv(app, tier.secrets)],
+                    configMapName: appConfig.metadata.name,
+                    configChecksum,
+                    publicServiceType: args.publicServiceType,
+                    loadBalancerAnnotations: args.loadBalancerAnnotations,
+                },
+                opts,
+            );
+            this.tiers[tier.name] = service;
+            if (tier.public) this.publicService = service.service;
+        }
+
+        if (app.seed && Object.keys(args.sql).length > 0) this.seedJob = this.seed(args, owner, namespace, ready);
+
+        new NetworkPolicies(
+            "network-policies",
+            {
+                namespace,
+                edges: dependencyEdges(app),
+                publicTiers: app.tiers.filter((t) => isStateless(t) && t.public).map((t) => ({ name: t.name, ports: clientPorts(t).map((p) => p.port) })),
+                routedTiers: args.routes ? routedTiers(app) : [],
+                routeSources: args.routes?.sources ?? [],
+                external: Object.fromEntries(app.tiers.filter(isStateless).filter((t) => t.external?.length).map((t) => [t.name, t.external ?? []])),
+            },
+            inNamespace,
+        );
+
+        if (app.routes && args.routes) {
+            const r = args.routes;
+            this.routes = new Routes(
+                "routes",
+                {
+                    namespace,
+                    owner,
+                    host: r.host,
+                    paths: app.routes.paths.map(({ path, tier }) => {
+                        const target = tierByName(app, tier);
+                        return { path, service: hostOf(target), port: servicePortOf(clientPorts(target)[0]) };
+                    }),
+                    routing: r.routing,
+                    className: r.className,
+                    listenerPort: r.listenerPort,
+                    ingressAnnotations: r.ingressAnnotations,
+                },
+                // After the Services they point at; before the controller on destroy (so its load balancer goes first).
+                { ...inNamespace, dependsOn: [this.namespace, ...app.routes.paths.map((p) => this.tiers[p.tier]), ...(r.dependsOn ?? [])] },
+            );
+        }
+
+        this.registerOutputs({ namespace, publicService: this.publicService?.metadata.name });
+    }
+
+    /** One Secret per store: username, password and, when dependents get a URI, the URI. */
+    private storeSecrets(args: ApplicationArgs, owner: Ownership, namespace: pulumi.Output<string>, opts: pulumi.CustomResourceOptions) {
+        return args.app.tiers.filter(isStore).flatMap((tier: StoreTier<string>) => {
+            const c = tier.credentials;
+            const values = args.credentials[tier.name];
+            if (!c) return [];
+            if (!values) throw new Error(`no credentials given for data store ${tier.name}`);
+            const password = pulumi.secret(values.password);
+            return [
+                new k8s.core.v1.Secret(
+                    c.secretName,
+                    {
+                        metadata: { name: c.secretName, namespace, labels: labelsFor(owner, tier.name, "credentials") },
+                        type: "Opaque",
+                        stringData: {
+                            username: values.username,
+                            password,
+                            ...(tier.uriEnv ? { uri: connectionUri(tier, values.username, password) } : {}),
+                        },
+                    },
+                    opts,
+                ),
+            ];
+        });
+    }
+
+    /** The app's own secrets (JWT keys, API keys), one Secret each. */
+    private appSecrets(args: ApplicationArgs, owner: Ownership, namespace: pulumi.Output<string>, opts: pulumi.CustomResourceOptions) {
+        return (args.app.secrets ?? []).map((s) => {
+            const value = args.secrets[s.configKey];
+            if (value === undefined) throw new Error(`no value given for secret ${s.configKey}`);
+            return new k8s.core.v1.Secret(
+                s.name,
+                {
+                    metadata: { name: s.name, namespace, labels: labelsFor(owner, s.name, "credentials") },
+                    type: "Opaque",
+                    stringData: { [s.key]: pulumi.secret(value) },
+                },
+                opts,
+            );
+        });
+    }
+
+    private seed(args: ApplicationArgs, owner: Ownership, namespace: pulumi.Output<string>, ready: pulumi.CustomResourceOptions): SqlSeedJob {
+        const seed = args.app.seed!;
+        const db = storeByName(args.app, seed.store);
+        const secret = db.credentials?.secretName;
+        if (db.kind !== "postgres" || !secret) throw new Error(`seed of ${args.app.name}: ${db.name} is not a PostgreSQL store with credentials`);
+        const fromSecret = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
+        return new SqlSeedJob(
+            seed.name,
+            {
+                namespace,
+                owner,
+                name: seed.name,
+                sql: args.sql,
+                // The server image has psql and pg_isready.
+                image: db.image,
+                env: [
+                    { name: "PGHOST", value: hostOf(db) },
+                    { name: "PGPORT", value: String(servicePortOf(db.ports[0])) },
+                    { name: "PGDATABASE", value: db.database ?? "postgres" },
+                    fromSecret("PGUSER", "username"),
+                    fromSecret("PGPASSWORD", "password"),
+                ],
+                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+                uid: POSTGRES_UID,
+            },
+            { ...ready, dependsOn: [...(ready.dependsOn as pulumi.Resource[]), this.tiers[db.name]] },
+        );
+    }
+}
