@@ -52,7 +52,14 @@ export interface RunResult {
     error?: Error;
 }
 
-export const TEST_SECRETS = { dbPassword: "test-db-password-1f9c", rabbitmqPassword: "test-mq-password-7b2e" };
+/** Test values of the catalog's generated secrets (each app reads the ones it declares). */
+export const TEST_SECRETS = {
+    dbPassword: "test-db-password-1f9c",
+    rabbitmqPassword: "test-mq-password-7b2e",
+    mongoPassword: "test-mongo-password-3c8d",
+    redisPassword: "test-redis-password-9a1f",
+    jwtSecret: "test-jwt-secret-5e7b",
+};
 const PROJECT = "ticketbuster";
 const ROOT = path.join(__dirname, "..");
 

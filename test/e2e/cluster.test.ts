@@ -1,108 +1,160 @@
 /**
- * The program's Kubernetes objects against a real API server (kube-apiserver, controller-manager and
- * scheduler 1.33, kwok nodes; scripts/e2e/cluster.sh): rendered from the real program under mocks,
- * applied with kubectl server-side apply, then read back until the same readiness Pulumi awaits.
+ * Every app's Kubernetes objects against a real API server (kube-apiserver, controller-manager and
+ * scheduler 1.33, kwok nodes; scripts/e2e/cluster.sh), one app after the other: rendered from the
+ * real program under mocks, applied with kubectl server-side apply, read back until the same
+ * readiness Pulumi awaits, re-applied without a diff, and deleted without leftovers.
  */
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ticketbuster } from "../../apps/ticketbuster";
+import { APP_NAMES, APPS } from "../../apps";
+import { clientPorts, isStateless, isStore } from "../../apps/wiring";
 import { renderManifests } from "../../scripts/e2e/render-manifests";
-import { CLUSTER_TOOLS, clusterDown, clusterUp, e2eOverlay, useToolchain } from "../../scripts/e2e/session";
+import { CLUSTER_TOOLS, clusterDown, clusterUp, e2eOverlay, e2eScript, ROOT, useToolchain } from "../../scripts/e2e/session";
 import { isReady, kubectl } from "./kube";
 
-const NS = "ticketbuster";
-const APP_PODS = "app.kubernetes.io/part-of=ticketbuster,app.kubernetes.io/component!=seed";
 const skip = process.env.TICKETBUSTER_SKIP_E2E === "1";
+/** Enough static PVs of the right sizes for the app with the most volumes (Ticketing: six of 1Gi). */
+const STATIC_PVS = "20Gi 10Gi 5Gi 5Gi 2Gi 1Gi 1Gi 1Gi 1Gi 1Gi 1Gi";
+const FIELD_MANAGER = "--field-manager=ticketbuster-e2e";
 
 let k: ReturnType<typeof kubectl>;
-let manifests: string;
 
-describe.skipIf(skip)("e2e: the app's objects on a real Kubernetes API server", { timeout: 600_000 }, () => {
-    beforeAll(async () => {
+/** Pods once settled: each stateless tier's replicas (an HPA's floor), one per data store. */
+function expectedPods(appName: string): number {
+    return APPS[appName].tiers.reduce((n, t) => n + (isStateless(t) ? Math.max(t.replicas, t.autoscaling?.minReplicas ?? 0) : 1), 0);
+}
+
+async function waitFor(what: string, check: () => boolean, seconds = 180): Promise<void> {
+    const deadline = Date.now() + seconds * 1000;
+    while (!check()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 1000));
+    }
+}
+
+describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server", { timeout: 900_000 }, () => {
+    beforeAll(() => {
         useToolchain(CLUSTER_TOOLS);
-        const cluster = clusterUp();
-        k = kubectl(cluster.kubeconfig);
-        manifests = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tb-manifests-")), "k8s");
-        await renderManifests("dev", manifests, e2eOverlay());
-    }, 600_000);
+        process.env.E2E_STATIC_PVS = STATIC_PVS;
+        k = kubectl(clusterUp().kubeconfig);
+        // The Gateway API is not built into Kubernetes: its standard-channel CRDs, as a cluster would have them.
+        const crds = execFileSync("bash", [path.join(ROOT, "scripts", "e2e", "crds.sh"), "gateway-api"], { encoding: "utf8" }).trim();
+        const applied = k.run(["apply", "--server-side", FIELD_MANAGER, "-f", crds]);
+        expect(applied.ok, applied.stderr).toBe(true);
+        expect(k.run(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]).ok).toBe(true);
+    }, 900_000);
 
     afterAll(() => {
         if (process.env.TICKETBUSTER_E2E_KEEP !== "1") clusterDown();
     });
 
-    it("the API server accepts every object (schema, defaults, restricted Pod Security admission)", () => {
-        const files = fs.readdirSync(manifests);
-        expect(files.length).toBeGreaterThan(40);
-        const applied = k.run(["apply", "--server-side", "--field-manager=ticketbuster-e2e", "-f", manifests]);
-        expect(applied.stderr).toBe("");
-        expect(applied.ok).toBe(true);
-        expect(applied.stdout.trim().split("\n")).toHaveLength(files.length);
-    });
+    describe.each(APP_NAMES)("%s", (appName) => {
+        const app = APPS[appName];
+        const ns = app.name;
+        const appPods = `app.kubernetes.io/part-of=${app.name},app.kubernetes.io/component!=seed`;
+        let manifests: string;
+        let ingressManifests: string;
 
-    it("rolls out to 11 Ready pods; every Service has endpoints", () => {
-        for (const workload of k.run(["get", "deployments,statefulsets", "-n", NS, "-o", "name"]).stdout.trim().split("\n")) {
-            const r = k.run(["rollout", "status", "-n", NS, workload, "--timeout=300s"]);
-            expect(r.ok, `${workload}: ${r.stderr}`).toBe(true);
-        }
-        expect(k.items(["get", "pods", "-n", NS, "-l", APP_PODS]).filter(isReady)).toHaveLength(11);
-        for (const tier of ticketbuster.tiers) {
-            const slices = k.items(["get", "endpointslices", "-n", NS, "-l", `kubernetes.io/service-name=${tier.name}`]);
-            const ready = slices.flatMap((s: any) => s.endpoints ?? []).filter((e: any) => e.conditions?.ready);
-            const expected = tier.kind === "stateless" ? tier.replicas : 1;
-            expect(ready.length, `ready endpoints of ${tier.name}`).toBe(expected);
-        }
-        expect(k.json(["get", "service", "frontend", "-n", NS]).spec.type).toBe("NodePort");
-    });
+        beforeAll(async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tb-manifests-${appName}-`));
+            manifests = path.join(dir, "gateway");
+            ingressManifests = path.join(dir, "ingress");
+            await renderManifests("dev", manifests, { ...e2eOverlay(), app: appName });
+            await renderManifests("dev", ingressManifests, { ...e2eOverlay(), app: appName, routing: "ingress" });
+        }, 600_000);
 
-    it("binds postgres-pvc (20Gi) and rabbitmq-pvc (5Gi)", () => {
-        const claims = Object.fromEntries(
-            k.items(["get", "pvc", "-n", NS]).map((c: any) => [c.metadata.name, [c.status.phase, c.status.capacity?.storage]]),
-        );
-        expect(claims).toEqual({ "postgres-pvc": ["Bound", "20Gi"], "rabbitmq-pvc": ["Bound", "5Gi"] });
-    });
-
-    it("completes the seed Job and keeps the HPA, Secrets and PodDisruptionBudgets", () => {
-        const job = k.items(["get", "jobs", "-n", NS])[0];
-        expect(job.metadata.name).toMatch(/^db-seed-[0-9a-f]{10}$/);
-        expect(k.run(["wait", "--for=condition=complete", "-n", NS, `job/${job.metadata.name}`, "--timeout=300s"]).ok).toBe(true);
-        const hpa = k.json(["get", "hpa", "order-worker", "-n", NS]);
-        expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([1, 10]);
-        for (const name of ["db-credentials", "rabbitmq-credentials"]) {
-            expect(Object.keys(k.json(["get", "secret", name, "-n", NS]).data).sort()).toEqual(["password", "username"]);
-        }
-        expect(k.items(["get", "pdb", "-n", NS]).map((p: any) => p.metadata.name).sort()).toEqual([
-            "api-gateway",
-            "catalog-service",
-            "frontend",
-            "notification-service",
-        ]);
-    });
-
-    it("enforces the restricted Pod Security Standard in the namespace", () => {
-        const rogue = JSON.stringify({
-            apiVersion: "v1",
-            kind: "Pod",
-            metadata: { name: "rogue", namespace: NS },
-            spec: { containers: [{ name: "c", image: "busybox:1.36", securityContext: { privileged: true } }] },
+        it("the API server accepts every object (schemas, CRDs, restricted Pod Security admission)", () => {
+            const files = fs.readdirSync(manifests);
+            const applied = k.run(["apply", "--server-side", FIELD_MANAGER, "-f", manifests]);
+            expect(applied.stderr).toBe("");
+            expect(applied.ok).toBe(true);
+            expect(applied.stdout.trim().split("\n")).toHaveLength(files.length);
         });
-        const r = k.run(["create", "-f", "-"], rogue);
-        expect(r.ok).toBe(false);
-        expect(r.stderr).toMatch(/violates PodSecurity "restricted/);
-    });
 
-    it("re-applying the same objects changes nothing (kubectl diff is empty)", () => {
-        const diff = k.run(["diff", "--server-side", "--field-manager=ticketbuster-e2e", "-f", manifests]);
-        expect(diff.stdout).toBe("");
-        expect(diff.ok).toBe(true);
-    });
+        it("rolls out every workload to Ready pods; every Service has ready endpoints", async () => {
+            for (const workload of k.run(["get", "deployments,statefulsets", "-n", ns, "-o", "name"]).stdout.trim().split("\n")) {
+                const r = k.run(["rollout", "status", "-n", ns, workload, "--timeout=300s"]);
+                expect(r.ok, `${workload}: ${r.stderr}`).toBe(true);
+            }
+            // Autoscaled tiers start at one pod; the HPA raises them to its floor.
+            await waitFor(`${expectedPods(appName)} ready pods`, () => k.items(["get", "pods", "-n", ns, "-l", appPods]).filter(isReady).length === expectedPods(appName));
+            for (const tier of app.tiers.filter((t) => clientPorts(t).length > 0)) {
+                const service = tier.serviceName ?? tier.name;
+                const slices = k.items(["get", "endpointslices", "-n", ns, "-l", `kubernetes.io/service-name=${service}`]);
+                const ready = slices.flatMap((s: any) => s.endpoints ?? []).filter((e: any) => e.conditions?.ready);
+                expect(ready.length, `ready endpoints of ${service}`).toBeGreaterThan(0);
+            }
+        });
 
-    it("deleting the namespace leaves no object of the app", () => {
-        expect(k.run(["delete", "namespace", NS, "--wait=true", "--timeout=300s"]).ok).toBe(true);
-        expect(k.run(["get", "namespace", NS]).ok).toBe(false);
-        const left = k.run(["get", "all,pvc,secrets,configmaps,networkpolicies,serviceaccounts,hpa,pdb", "-A", "-l", "app.kubernetes.io/part-of=ticketbuster", "-o", "name"]);
-        expect(left.ok).toBe(true);
-        expect(left.stdout.trim()).toBe("");
+        it("binds every data store's claim at its size", () => {
+            const claims = Object.fromEntries(
+                k.items(["get", "pvc", "-n", ns]).map((c: any) => [c.metadata.name, [c.status.phase, c.status.capacity?.storage]]),
+            );
+            const expected = Object.fromEntries(app.tiers.filter(isStore).map((t) => [t.storage.claimName, ["Bound", t.storage.size]]));
+            expect(claims).toEqual(expected);
+        });
+
+        it("completes the seed Job (if any) and keeps the HPAs, Secrets and PodDisruptionBudgets", () => {
+            for (const job of k.items(["get", "jobs", "-n", ns])) {
+                expect(k.run(["wait", "--for=condition=complete", "-n", ns, `job/${job.metadata.name}`, "--timeout=300s"]).ok).toBe(true);
+            }
+            expect(k.items(["get", "jobs", "-n", ns]).length).toBe(app.seed ? 1 : 0);
+            const hpas = Object.fromEntries(k.items(["get", "hpa", "-n", ns]).map((h: any) => [h.metadata.name, [h.spec.minReplicas, h.spec.maxReplicas]]));
+            const autoscaled = app.tiers.filter(isStateless).filter((t) => t.autoscaling);
+            expect(hpas).toEqual(Object.fromEntries(autoscaled.map((t) => [t.name, [t.autoscaling!.minReplicas, t.autoscaling!.maxReplicas]])));
+            for (const store of app.tiers.filter(isStore)) {
+                if (!store.credentials) continue;
+                const keys = Object.keys(k.json(["get", "secret", store.credentials.secretName, "-n", ns]).data).sort();
+                expect(keys, store.credentials.secretName).toEqual(store.uriEnv ? ["password", "uri", "username"] : ["password", "username"]);
+            }
+            const pdbs = k.items(["get", "pdb", "-n", ns]).map((p: any) => p.metadata.name).sort();
+            const multi = app.tiers.filter(isStateless).filter((t) => Math.max(t.replicas, t.autoscaling?.minReplicas ?? 0) >= 2);
+            expect(pdbs).toEqual(multi.map((t) => t.name).sort());
+        });
+
+        it.runIf(app.routes)("accepts the routes as a Gateway and HTTPRoute, and as an Ingress", () => {
+            const route = k.json(["get", "httproute", app.name, "-n", ns]);
+            expect(route.spec.hostnames).toEqual([app.routes!.host]);
+            expect(route.spec.rules.map((r: any) => r.matches[0].path.value)).toEqual(app.routes!.paths.map((p) => p.path));
+            expect(k.json(["get", "gateway", app.name, "-n", ns]).spec.gatewayClassName).toBe("traefik");
+            const ingressFile = fs.readdirSync(ingressManifests).find((f) => f.includes("-ingress-"));
+            expect(ingressFile).toBeDefined();
+            const applied = k.run(["apply", "--server-side", FIELD_MANAGER, "-f", path.join(ingressManifests, ingressFile!)]);
+            expect(applied.ok, applied.stderr).toBe(true);
+            const ingress = k.json(["get", "ingress", app.name, "-n", ns]);
+            expect(ingress.spec.rules[0].http.paths.map((p: any) => p.path)).toEqual(app.routes!.paths.map((p) => p.path));
+        });
+
+        it("enforces the restricted Pod Security Standard in the namespace", () => {
+            const rogue = JSON.stringify({
+                apiVersion: "v1",
+                kind: "Pod",
+                metadata: { name: "rogue", namespace: ns },
+                spec: { containers: [{ name: "c", image: "busybox:1.36", securityContext: { privileged: true } }] },
+            });
+            const r = k.run(["create", "-f", "-"], rogue);
+            expect(r.ok).toBe(false);
+            expect(r.stderr).toMatch(/violates PodSecurity "restricted/);
+        });
+
+        it("re-applying the same objects changes nothing (kubectl diff is empty)", () => {
+            const diff = k.run(["diff", "--server-side", FIELD_MANAGER, "-f", manifests]);
+            expect(diff.stdout).toBe("");
+            expect(diff.ok).toBe(true);
+        });
+
+        it("deleting the namespace leaves no object of the app", () => {
+            expect(k.run(["delete", "namespace", ns, "--wait=true", "--timeout=300s"]).ok).toBe(true);
+            expect(k.run(["get", "namespace", ns]).ok).toBe(false);
+            const kinds = "all,pvc,secrets,configmaps,networkpolicies,serviceaccounts,hpa,pdb,ingresses,gateways,httproutes";
+            const left = k.run(["get", kinds, "-A", "-l", `app.kubernetes.io/part-of=${app.name}`, "-o", "name"]);
+            expect(left.ok).toBe(true);
+            expect(left.stdout.trim()).toBe("");
+            // The volumes are Retain (static PVs): make them Available for the next app.
+            e2eScript("cluster.sh", "recycle-pvs");
+        });
     });
 });
