@@ -1,4 +1,5 @@
 import { IMAGES } from "./images";
+import { nginxFrontend } from "./nginx-frontend";
 import { AppSpec, StatelessTier } from "./types";
 
 type Backend =
@@ -84,23 +85,14 @@ export const floresVictoria: AppSpec<TierName> = {
         ],
     },
     tiers: [
-        {
-            kind: "stateless",
+        nginxFrontend({
             name: "frontend",
-            envPrefix: "FRONTEND",
             image: "flores-victoria-frontend",
-            // nginxinc/nginx-unprivileged: UID 101, listens on 8080.
-            uid: 101,
-            replicas: 2,
-            public: true,
             // The seed: LoadBalancer in the cloud, NodePort for local development.
             publicServiceType: { local: "NodePort", cloud: "LoadBalancer" },
-            ports: [{ name: "http", port: 8080, servicePort: 80, appProtocol: "http" }],
-            health: { liveness: "/", readiness: "/" },
             resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
-            scratchPaths: ["/tmp", "/var/cache/nginx"],
             dependsOn: ["api-gateway"],
-        },
+        }),
         {
             kind: "stateless",
             name: "api-gateway",

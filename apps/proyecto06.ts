@@ -1,4 +1,5 @@
 import { IMAGES } from "./images";
+import { nginxFrontend } from "./nginx-frontend";
 import { AppSpec } from "./types";
 
 type TierName = "frontend" | "backend" | "database";
@@ -20,24 +21,14 @@ export const proyecto06: AppSpec<TierName> = {
         ],
     },
     tiers: [
-        {
-            kind: "stateless",
+        nginxFrontend({
             name: "frontend",
             serviceName: "frontend-service",
-            envPrefix: "FRONTEND",
             image: "proyecto06-frontend",
-            // nginxinc/nginx-unprivileged: UID 101, listens on 8080 (no root needed for a port < 1024).
-            uid: 101,
-            replicas: 2,
-            public: true,
-            ports: [{ name: "http", port: 8080, servicePort: 80, appProtocol: "http" }],
-            health: { liveness: "/", readiness: "/" },
             resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
-            // The unprivileged image keeps its pid and temp files in /tmp.
-            scratchPaths: ["/tmp", "/var/cache/nginx"],
             // nginx proxies /api to the backend (the seed's "JavaScript Fetch http://backend-service:8000/api").
             dependsOn: ["backend"],
-        },
+        }),
         {
             kind: "stateless",
             name: "backend",

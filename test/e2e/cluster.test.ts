@@ -76,7 +76,7 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
 
         it("rolls out every workload to Ready pods; every Service has ready endpoints", async () => {
             for (const workload of k.run(["get", "deployments,statefulsets", "-n", ns, "-o", "name"]).stdout.trim().split("\n")) {
-                const r = k.run(["rollout", "status", "-n", ns, workload, "--timeout=300s"]);
+                const r = await k.runAsync(["rollout", "status", "-n", ns, workload, "--timeout=300s"]);
                 expect(r.ok, `${workload}: ${r.stderr}`).toBe(true);
             }
             // Autoscaled tiers start at one pod; the HPA raises them to its floor.
@@ -97,9 +97,9 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
             expect(claims).toEqual(expected);
         });
 
-        it("completes the seed Job (if any) and keeps the HPAs, Secrets and PodDisruptionBudgets", () => {
+        it("completes the seed Job (if any) and keeps the HPAs, Secrets and PodDisruptionBudgets", async () => {
             for (const job of k.items(["get", "jobs", "-n", ns])) {
-                expect(k.run(["wait", "--for=condition=complete", "-n", ns, `job/${job.metadata.name}`, "--timeout=300s"]).ok).toBe(true);
+                expect((await k.runAsync(["wait", "--for=condition=complete", "-n", ns, `job/${job.metadata.name}`, "--timeout=300s"])).ok).toBe(true);
             }
             expect(k.items(["get", "jobs", "-n", ns]).length).toBe(app.seed ? 1 : 0);
             const hpas = Object.fromEntries(k.items(["get", "hpa", "-n", ns]).map((h: any) => [h.metadata.name, [h.spec.minReplicas, h.spec.maxReplicas]]));
@@ -146,8 +146,8 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
             expect(diff.ok).toBe(true);
         });
 
-        it("deleting the namespace leaves no object of the app", () => {
-            expect(k.run(["delete", "namespace", ns, "--wait=true", "--timeout=300s"]).ok).toBe(true);
+        it("deleting the namespace leaves no object of the app", async () => {
+            expect((await k.runAsync(["delete", "namespace", ns, "--wait=true", "--timeout=300s"])).ok).toBe(true);
             expect(k.run(["get", "namespace", ns]).ok).toBe(false);
             const kinds = "all,pvc,secrets,configmaps,networkpolicies,serviceaccounts,hpa,pdb,ingresses,gateways,httproutes";
             const left = k.run(["get", kinds, "-A", "-l", `app.kubernetes.io/part-of=${app.name}`, "-o", "name"]);

@@ -1,4 +1,4 @@
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 
 /** kubectl against one kubeconfig, returning parsed JSON. */
 export function kubectl(kubeconfig: string) {
@@ -6,8 +6,22 @@ export function kubectl(kubeconfig: string) {
         const r = spawnSync("kubectl", ["--kubeconfig", kubeconfig, ...args], { encoding: "utf8", input });
         return { ok: r.status === 0, stdout: r.stdout, stderr: r.stderr };
     };
+    /**
+     * For commands that wait (rollout status, delete --wait): a synchronous call would block the test
+     * worker's event loop for that long, and vitest reports its missed heartbeats as an error.
+     */
+    const runAsync = (args: string[]) =>
+        new Promise<{ ok: boolean; stdout: string; stderr: string }>((resolve) => {
+            const child = spawn("kubectl", ["--kubeconfig", kubeconfig, ...args]);
+            let stdout = "";
+            let stderr = "";
+            child.stdout.on("data", (d) => (stdout += d));
+            child.stderr.on("data", (d) => (stderr += d));
+            child.on("close", (code) => resolve({ ok: code === 0, stdout, stderr }));
+        });
     return {
         run,
+        runAsync,
         json<T = any>(args: string[]): T {
             const r = run([...args, "-o", "json"]);
             if (!r.ok) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr}`);
