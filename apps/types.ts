@@ -36,12 +36,17 @@ export interface AutoscalingSpec {
     scaleDown?: ScalingPolicy;
 }
 
-/** HTTP paths the kubelet probes on the tier's first port. */
+/**
+ * A check the kubelet runs: an HTTP path on the tier's first port, or a command run inside the
+ * container (exit 0 = healthy), for a tier without ports such as a queue consumer.
+ */
+export type HealthCheck = string | { command: string[] };
+
 export interface HealthSpec {
-    liveness: string;
-    readiness: string;
+    liveness: HealthCheck;
+    readiness: HealthCheck;
     /** A startup probe for slow starters (JVMs): liveness counts only after it passes. */
-    startup?: string;
+    startup?: HealthCheck;
 }
 
 /** A Kubernetes RBAC rule the tier's ServiceAccount is granted in its namespace (Role + RoleBinding). */

@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { createHash } from "crypto";
-import type { HealthSpec, PortSpec } from "../apps/types";
+import type { HealthCheck, HealthSpec, PortSpec } from "../apps/types";
 
 type Container = k8s.types.input.core.v1.Container;
 type ContainerPort = k8s.types.input.core.v1.ContainerPort;
@@ -63,23 +63,32 @@ export function scratch(paths: string[]): { volumes: Volume[]; mounts: VolumeMou
     };
 }
 
+type Probe = k8s.types.input.core.v1.Probe;
+
+/** An HTTP path on the named port, or a command (which needs no port). */
+function handler(check: HealthCheck, port: string | undefined, tier: string): Pick<Probe, "httpGet" | "exec" | "timeoutSeconds"> {
+    if (typeof check !== "string") return { exec: { command: check.command }, timeoutSeconds: 5 };
+    if (!port) throw new Error(`tier ${tier} has no port for its HTTP health check ${check}: use a command`);
+    return { httpGet: { path: check, port } };
+}
+
 /**
  * Readiness answers fast and often (traffic follows it); liveness is slower and more tolerant (a
- * restart is costly); a startup probe, when given, holds liveness off for up to 5 minutes.
+ * restart is costly); a startup probe, when given, holds liveness off for up to 5 minutes. A command
+ * gets 5 s (it starts a process, e.g. node).
  */
-export function httpProbes(health: HealthSpec, port: string): Pick<Container, "livenessProbe" | "readinessProbe" | "startupProbe"> {
+export function probes(health: HealthSpec, port: string | undefined, tier: string): Pick<Container, "livenessProbe" | "readinessProbe" | "startupProbe"> {
+    const on = (check: HealthCheck) => handler(check, port, tier);
     return {
-        readinessProbe: { httpGet: { path: health.readiness, port }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
+        readinessProbe: { timeoutSeconds: 2, ...on(health.readiness), periodSeconds: 5, failureThreshold: 3 },
         livenessProbe: {
-            httpGet: { path: health.liveness, port },
+            timeoutSeconds: 3,
+            ...on(health.liveness),
             initialDelaySeconds: health.startup ? 0 : 10,
             periodSeconds: 10,
-            timeoutSeconds: 3,
             failureThreshold: 6,
         },
-        startupProbe: health.startup
-            ? { httpGet: { path: health.startup, port }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 30 }
-            : undefined,
+        startupProbe: health.startup ? { timeoutSeconds: 3, ...on(health.startup), periodSeconds: 10, failureThreshold: 30 } : undefined,
     };
 }
 

@@ -4,9 +4,9 @@ import type { ServiceType, StatelessTier } from "../apps/types";
 import { horizontalAutoscaler } from "./horizontal-autoscaler";
 import {
     containerPorts,
-    httpProbes,
     labelsFor,
     Ownership,
+    probes,
     restrictedContainer,
     restrictedPod,
     scratch,
@@ -89,8 +89,7 @@ export class StatelessService extends pulumi.ComponentResource {
                                     ],
                                     envFrom: [{ configMapRef: { name: args.configMapName } }],
                                     resources: tier.resources,
-                                    // A tier without ports (a pure consumer) is probed by its health command elsewhere.
-                                    ...(firstPort ? httpProbes(tier.health, firstPort) : {}),
+                                    ...probes(tier.health, firstPort, tier.name),
                                     securityContext: restrictedContainer(),
                                     volumeMounts: scratchSpace.mounts,
                                 },

@@ -99,7 +99,7 @@ function appSecrets(ns: string, app: AppSpec, rawSecrets: Record<string, string>
                     `pulumi config set --secret --stack ${pulumi.getStack()} ${ns}:${key} <value>`,
             );
         } else if (format && !format.pattern.test(value)) {
-            problems.push(`${ns}:${key}: got a value of another shape (not shown: it is a secret); allowed: ${format.hint}`);
+            problems.push(`${ns}:${key}: got a value of another shape (not shown: it is a secret); app ${app.name} needs ${format.hint}`);
         } else {
             secrets[key] = config.requireSecret(key);
         }

@@ -1,0 +1,71 @@
+import { cloudStateFor } from "./cloud-mocks";
+import { plain, Registered, RunOptions, RunResult, runProgram } from "./harness";
+
+export const TARGETS = ["dev", "eks", "gke"] as const;
+export type Stack = (typeof TARGETS)[number];
+
+/** The gateway/ingress class each target's stack picks by default. */
+export const ROUTE_CLASS: Record<Stack, { gateway: string; ingress: string }> = {
+    dev: { gateway: "traefik", ingress: "traefik" },
+    eks: { gateway: "alb", ingress: "alb" },
+    gke: { gateway: "gke-l7-global-external-managed", ingress: "gce" },
+};
+
+/** Runs the real program on a stack with its cloud mocks (EKS/GKE outputs). */
+export function runOn(stack: Stack, config: Record<string, string | undefined>, secrets: RunOptions["secrets"]): Promise<RunResult> {
+    return runProgram({ stack, state: cloudStateFor(stack), config, secrets });
+}
+
+export const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+export const STATEFULSET = "kubernetes:apps/v1:StatefulSet";
+export const SERVICE = "kubernetes:core/v1:Service";
+export const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
+export const SECRET = "kubernetes:core/v1:Secret";
+export const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
+export const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
+export const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+export const HTTPROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+export const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
+
+export const nameOf = (r: Registered): string => plain(r.inputs).metadata.name;
+export const byType = (run: RunResult, type: string) => run.resources.filter((r) => r.type === type);
+/** Kubernetes name -> plain inputs, for every object of a type. */
+export const objects = (run: RunResult, type: string): Record<string, any> =>
+    Object.fromEntries(byType(run, type).map((r) => [nameOf(r), plain(r.inputs)]));
+
+/** Pods each workload starts with: its replicas, or its HPA's floor when the HPA owns the count. */
+export function podCounts(run: RunResult): Record<string, number> {
+    const hpas = objects(run, HPA);
+    const counts: Record<string, number> = {};
+    for (const r of [...byType(run, DEPLOYMENT), ...byType(run, STATEFULSET)]) {
+        const o = plain(r.inputs);
+        counts[o.metadata.name] = o.spec.replicas ?? hpas[o.metadata.name]?.spec.minReplicas ?? 1;
+    }
+    return counts;
+}
+
+export const containerOf = (run: RunResult, type: string, name: string) => objects(run, type)[name].spec.template.spec.containers[0];
+
+/** A container's env as name -> literal value or its valueFrom. */
+export const envOf = (container: any): Record<string, unknown> =>
+    Object.fromEntries((container.env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
+
+/**
+ * The in-cluster edges the NetworkPolicies allow, as "from->to:port": from the servers' ingress
+ * rules (allow-to-*) or from the clients' egress rules (allow-from-*); outside destinations as CIDRs.
+ */
+export function allowedEdges(run: RunResult, direction: "ingress" | "egress"): string[] {
+    const edges: string[] = [];
+    for (const [name, p] of Object.entries<any>(objects(run, NETPOL))) {
+        if (!name.startsWith(direction === "ingress" ? "allow-to-" : "allow-from-")) continue;
+        const self = p.spec.podSelector.matchLabels.app;
+        for (const rule of p.spec[direction]) {
+            for (const peer of rule[direction === "ingress" ? "from" : "to"]) {
+                const other = peer.podSelector?.matchLabels.app ?? peer.ipBlock.cidr;
+                const [from, to] = direction === "ingress" ? [other, self] : [self, other];
+                for (const port of rule.ports) edges.push(`${from}->${to}:${port.port}`);
+            }
+        }
+    }
+    return edges.sort();
+}
