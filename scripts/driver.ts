@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { SECRET_KEYS } from "../config/schema";
+import { checkKubeContext, pulumiCli } from "./preflight";
 
 export type Action = "up" | "preview" | "refresh" | "destroy";
 
@@ -22,6 +23,8 @@ export interface DriverOptions {
     signal?: AbortSignal;
     /** Structured engine events (resource steps, diagnostics, summary). */
     onEvent?: (event: EngineEvent) => void;
+    /** Install the pinned Pulumi CLI through the Automation API when it is missing, and use it. */
+    installCli?: boolean;
 }
 
 export interface DriverResult {
@@ -114,7 +117,12 @@ async function clearStaleLock(stack: Stack, message: string, log: (s: string) =>
     return true;
 }
 
+/**
+ * Runs one action on a stack. Setup and config problems found before the engine starts (no CLI,
+ * a local stack's kube context missing from the kubeconfig) throw a UsageError with the fix.
+ */
 export async function runStack(opts: DriverOptions): Promise<DriverResult> {
+    const pulumiCommand = await pulumiCli(opts.installCli ?? false);
     const workDir = opts.workDir ?? REPO_ROOT;
     const backendUrl = opts.backendUrl ?? process.env.PULUMI_BACKEND_URL ?? `file://${path.join(workDir, ".pulumi-state")}`;
     if (backendUrl.startsWith("file://")) fs.mkdirSync(backendUrl.slice("file://".length), { recursive: true });
@@ -127,7 +135,8 @@ export async function runStack(opts: DriverOptions): Promise<DriverResult> {
         ...passphraseEnv(backendUrl),
         ...opts.env,
     };
-    const stack = await LocalWorkspace.createOrSelectStack({ stackName: opts.stack, workDir }, { envVars });
+    const stack = await LocalWorkspace.createOrSelectStack({ stackName: opts.stack, workDir }, { envVars, pulumiCommand });
+    await checkKubeContext(stack, PROJECT, workDir);
 
     try {
         return await perform(stack, opts, onOutput, log);
