@@ -136,7 +136,7 @@ export async function runStack(opts: DriverOptions): Promise<DriverResult> {
         ...opts.env,
     };
     const stack = await LocalWorkspace.createOrSelectStack({ stackName: opts.stack, workDir }, { envVars, pulumiCommand });
-    await checkKubeContext(stack, PROJECT, workDir);
+    await checkKubeContext(stack, PROJECT, workDir, { ...process.env, ...opts.env });
 
     try {
         return await perform(stack, opts, onOutput, log);

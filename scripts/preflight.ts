@@ -42,7 +42,7 @@ export async function pulumiCli(install: boolean): Promise<PulumiCommand> {
 }
 
 /** For a local-target stack: the kube context from its config must exist in the kubeconfig. */
-export async function checkKubeContext(stack: Stack, project: string, workDir: string): Promise<void> {
+export async function checkKubeContext(stack: Stack, project: string, workDir: string, env: NodeJS.ProcessEnv): Promise<void> {
     const config = await stack.getAllConfig();
     const value = (key: string) => config[`${project}:${key}`]?.value;
     if ((value("target") ?? "local") !== "local") return;
@@ -50,7 +50,7 @@ export async function checkKubeContext(stack: Stack, project: string, workDir: s
     const kubeconfig = value("kubeconfig");
     // A relative kubeconfig path means the same to the program, which runs in the project directory.
     const resolved = kubeconfig && !kubeconfig.includes("\n") && !path.isAbsolute(kubeconfig) && !kubeconfig.startsWith("~") ? path.join(workDir, kubeconfig) : kubeconfig;
-    const problem = kubeContextProblem(resolved, context);
+    const problem = kubeContextProblem(resolved, context, env);
     if (problem) throw new UsageError(problem);
 }
 
