@@ -97,22 +97,25 @@ export function routedTiers<N extends string>(app: AppSpec<N>): { name: string; 
     return names.map((name) => ({ name, ports: clientPorts(tierByName(app, name)).map((p) => p.port) }));
 }
 
-/** Stores first: a tier waits for the stores it declares, so they are created before it. */
-export function storesFirst<N extends string>(app: AppSpec<N>): Tier<N>[] {
-    return [...app.tiers.filter(isStore), ...app.tiers.filter(isStateless)];
+/**
+ * What a tier waits for before it starts: the data stores it declares, or with rolloutInOrder every
+ * tier it declares. Calls between services may be mutual; waits may not (a cycle is an error).
+ */
+export function waitsFor<N extends string>(app: AppSpec<N>, tier: Tier<N>): N[] {
+    return tier.dependsOn.filter((d) => app.rolloutInOrder || isStore(tierByName(app, d)));
 }
 
-/** Tiers in an order where each comes after every tier it depends on (stores, then callees). */
-export function dependencyOrder<N extends string>(app: AppSpec<N>): Tier<N>[] {
+/** Tiers in an order where each comes after everything it waits for (stores first). */
+export function startOrder<N extends string>(app: AppSpec<N>): Tier<N>[] {
     const done = new Set<N>();
     const order: Tier<N>[] = [];
     const visit = (tier: Tier<N>, path: N[]) => {
         if (done.has(tier.name)) return;
-        if (path.includes(tier.name)) throw new Error(`app spec ${app.name}: dependency cycle ${[...path, tier.name].join(" -> ")}`);
-        for (const dep of tier.dependsOn) visit(tierByName(app, dep), [...path, tier.name]);
+        if (path.includes(tier.name)) throw new Error(`app spec ${app.name}: start-order cycle ${[...path, tier.name].join(" -> ")}`);
+        for (const dep of waitsFor(app, tier)) visit(tierByName(app, dep), [...path, tier.name]);
         done.add(tier.name);
         order.push(tier);
     };
-    for (const tier of storesFirst(app)) visit(tier, []);
+    for (const tier of [...app.tiers.filter(isStore), ...app.tiers.filter(isStateless)]) visit(tier, []);
     return order;
 }

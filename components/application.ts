@@ -5,7 +5,6 @@ import {
     clientPorts,
     dependencyEdges,
     dependencyEnv,
-    dependencyOrder,
     hostOf,
     isStateless,
     isStore,
@@ -13,7 +12,9 @@ import {
     secretEnv,
     servicePortOf,
     storeByName,
+    startOrder,
     tierByName,
+    waitsFor,
 } from "../apps/wiring";
 import type { Routing } from "../config/schema";
 import { DataStore } from "./data-store";
@@ -100,9 +101,8 @@ export class Application extends pulumi.ComponentResource {
         const ready = { ...inNamespace, dependsOn: [this.namespace, ...secrets, appConfig] };
 
         // Stores first, then each tier after what it waits for (see AppSpec.rolloutInOrder).
-        for (const tier of dependencyOrder(app)) {
-            const waitsFor = tier.dependsOn.filter((d) => app.rolloutInOrder || isStore(tierByName(app, d))).map((d) => this.tiers[d]);
-            const opts = { ...ready, dependsOn: [...ready.dependsOn, ...waitsFor] };
+        for (const tier of startOrder(app)) {
+            const opts = { ...ready, dependsOn: [...ready.dependsOn, ...waitsFor(app, tier).map((d) => this.tiers[d])] };
             if (isStore(tier)) {
                 this.tiers[tier.name] = createStore(tier, { namespace, owner, storageClass: args.storageClass, protectData: args.protectData }, opts);
                 continue;

@@ -5,6 +5,7 @@ import type { AppSpec } from "../apps/types";
 import { isStore } from "../apps/wiring";
 import { eksSchema, EksConfig } from "./eks";
 import { gkeSchema, GkeConfig } from "./gke";
+import { kubeContextProblem } from "./kube-context";
 import { json } from "./rules";
 import { APP_KEYS, AppConfig, appSchema, baseSchema, BaseConfig } from "./schema";
 import { CATALOG_SECRET_KEYS, secretKeysOf } from "./secrets";
@@ -141,6 +142,12 @@ export function loadConfig(): StackConfig {
         if (parsed.success) appConfig = parsed.data;
         else problems.push(...problemsOf(ns, parsed.error, raw));
         secrets = appSecrets(ns, app, rawSecrets, problems);
+    }
+
+    // A local stack's context must exist (Docker Desktop's Kubernetes switched off is the common case).
+    if (base.success && base.data.target === "local") {
+        const problem = kubeContextProblem(base.data.kubeconfig, base.data.kubeContext);
+        if (problem) problems.push(problem);
     }
 
     let section: { eks: EksConfig } | { gke: GkeConfig } | Record<string, never> = {};

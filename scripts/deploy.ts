@@ -1,39 +1,67 @@
 /**
- * The main command: `npm run deploy -- --stack dev [--preview | --destroy | --refresh] [--backend URL] [--cwd DIR]`.
+ * The main command: `npm run deploy -- --stack dev [--preview | --destroy | --refresh] [--backend URL] [--cwd DIR] [--install-cli]`.
  * Drives the Pulumi engine through the Automation API; CI calls the same module.
  */
 import { parseArgs } from "util";
 import { Action, runStack } from "./driver";
+import { isConfigFailure, PULUMI_CLI_VERSION, UsageError } from "./preflight";
 
-const USAGE = "usage: npm run deploy -- --stack <name> [--preview | --destroy | --refresh] [--backend <url>] [--cwd <dir>]";
+const USAGE = `usage: npm run deploy -- --stack <name> [--preview | --destroy | --refresh] [--backend <url>] [--cwd <dir>] [--install-cli]
+
+  --stack, -s <name>  stack to create or select (dev, eks, gke, ...)
+  --preview           show what would change; --destroy: delete everything; --refresh: read the cluster back
+                      (default: pulumi up)
+  --backend <url>     state backend (default: $PULUMI_BACKEND_URL, else file://<project>/.pulumi-state)
+  --cwd <dir>         project directory (default: this repository)
+  --install-cli       no Pulumi CLI on PATH? install ${PULUMI_CLI_VERSION} into ~/.pulumi/versions/${PULUMI_CLI_VERSION} and use it
+
+exit codes:
+  0  success
+  1  the engine failed (a resource operation, the cluster, the cloud)
+  2  usage or config error (bad option, no Pulumi CLI, missing kube context, invalid stack config)`;
+
+type Options = { stack?: string; preview: boolean; destroy: boolean; refresh: boolean; backend?: string; cwd?: string; "install-cli": boolean; help: boolean };
+
+function parse(): Options {
+    try {
+        return parseArgs({
+            options: {
+                stack: { type: "string", short: "s" },
+                preview: { type: "boolean", default: false },
+                destroy: { type: "boolean", default: false },
+                refresh: { type: "boolean", default: false },
+                backend: { type: "string" },
+                cwd: { type: "string" },
+                "install-cli": { type: "boolean", default: false },
+                help: { type: "boolean", short: "h", default: false },
+            },
+            strict: true,
+        }).values as Options;
+    } catch (err) {
+        throw new UsageError(`${(err as Error).message}\n\n${USAGE}`);
+    }
+}
 
 async function main(): Promise<number> {
-    const { values } = parseArgs({
-        options: {
-            stack: { type: "string", short: "s" },
-            preview: { type: "boolean", default: false },
-            destroy: { type: "boolean", default: false },
-            refresh: { type: "boolean", default: false },
-            backend: { type: "string" },
-            cwd: { type: "string" },
-            help: { type: "boolean", short: "h", default: false },
-        },
-        strict: true,
-    });
+    const values = parse();
     if (values.help) {
         console.log(USAGE);
         return 0;
     }
     const chosen = (["preview", "destroy", "refresh"] as const).filter((a) => values[a]);
-    if (!values.stack || chosen.length > 1) {
-        console.error(USAGE);
-        return 2;
-    }
+    if (!values.stack || chosen.length > 1) throw new UsageError(USAGE);
     const action: Action = chosen[0] ?? "up";
     const controller = new AbortController();
     process.once("SIGINT", () => controller.abort());
     try {
-        const result = await runStack({ stack: values.stack, action, backendUrl: values.backend, workDir: values.cwd, signal: controller.signal });
+        const result = await runStack({
+            stack: values.stack,
+            action,
+            backendUrl: values.backend,
+            workDir: values.cwd,
+            installCli: values["install-cli"],
+            signal: controller.signal,
+        });
         if (action !== "destroy") {
             console.log("\nOutputs:");
             for (const [key, out] of Object.entries(result.outputs)) {
@@ -43,9 +71,18 @@ async function main(): Promise<number> {
         console.log(`\n${result.summary}`);
         return 0;
     } catch (err) {
-        console.error(`\n${action} ${values.stack} failed:\n${err instanceof Error ? err.message : String(err)}`);
-        return 1;
+        if (err instanceof UsageError) throw err;
+        const message = err instanceof Error ? err.message : String(err);
+        console.error(`\n${action} ${values.stack} failed:\n${message}`);
+        return isConfigFailure(message) ? 2 : 1;
     }
 }
 
-main().then((code) => process.exit(code));
+main().then(
+    (code) => process.exit(code),
+    (err) => {
+        if (!(err instanceof UsageError)) throw err;
+        console.error(err.message);
+        process.exit(err.exitCode);
+    },
+);

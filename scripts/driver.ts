@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { APPS, DEFAULT_APP } from "../apps";
 import { secretKeysOf } from "../config/secrets";
+import { checkKubeContext, pulumiCli } from "./preflight";
 
 export type Action = "up" | "preview" | "refresh" | "destroy";
 
@@ -23,6 +24,8 @@ export interface DriverOptions {
     signal?: AbortSignal;
     /** Structured engine events (resource steps, diagnostics, summary). */
     onEvent?: (event: EngineEvent) => void;
+    /** Install the pinned Pulumi CLI through the Automation API when it is missing, and use it. */
+    installCli?: boolean;
 }
 
 export interface DriverResult {
@@ -121,7 +124,12 @@ async function clearStaleLock(stack: Stack, message: string, log: (s: string) =>
     return true;
 }
 
+/**
+ * Runs one action on a stack. Setup and config problems found before the engine starts (no CLI,
+ * a local stack's kube context missing from the kubeconfig) throw a UsageError with the fix.
+ */
 export async function runStack(opts: DriverOptions): Promise<DriverResult> {
+    const pulumiCommand = await pulumiCli(opts.installCli ?? false);
     const workDir = opts.workDir ?? REPO_ROOT;
     const backendUrl = opts.backendUrl ?? process.env.PULUMI_BACKEND_URL ?? `file://${path.join(workDir, ".pulumi-state")}`;
     if (backendUrl.startsWith("file://")) fs.mkdirSync(backendUrl.slice("file://".length), { recursive: true });
@@ -134,7 +142,8 @@ export async function runStack(opts: DriverOptions): Promise<DriverResult> {
         ...passphraseEnv(backendUrl),
         ...opts.env,
     };
-    const stack = await LocalWorkspace.createOrSelectStack({ stackName: opts.stack, workDir }, { envVars });
+    const stack = await LocalWorkspace.createOrSelectStack({ stackName: opts.stack, workDir }, { envVars, pulumiCommand });
+    await checkKubeContext(stack, PROJECT, workDir, { ...process.env, ...opts.env });
 
     try {
         return await perform(stack, opts, onOutput, log);

@@ -121,6 +121,15 @@ describe("stack config validation", () => {
         expect(result.resources).toHaveLength(0);
     });
 
+    it("names a local kube context that is not in the kubeconfig, with the contexts that are, before any resource", async () => {
+        const result = await runProgram({ stack: "dev", config: { kubeContext: "minikube" } });
+        expectConfigRejected(result, [
+            'ticketbuster:kubeContext: the kube context "minikube" is not in the kubeconfig',
+            "the contexts there are: docker-desktop",
+            "pulumi config set kubeContext <name>",
+        ]);
+    });
+
     it("never echoes a secret value in an error", async () => {
         const result = await runProgram({ stack: "dev", config: { target: "nope" }, secrets: { dbPassword: "s3cr3t-value-x" } });
         expect(result.error?.message).toContain("ticketbuster:target");

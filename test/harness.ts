@@ -62,6 +62,7 @@ export const TEST_SECRETS = {
 };
 const PROJECT = "ticketbuster";
 const ROOT = path.join(__dirname, "..");
+export const MOCK_KUBECONFIG = path.join(__dirname, "fixtures", "kube", "docker-desktop.yaml");
 
 export function stackConfig(stack: string): Record<string, string> {
     const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
@@ -146,6 +147,9 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
         secretKeys.push(`${PROJECT}:${k}`);
     }
     pulumi.runtime.setAllConfig(config, secretKeys);
+    // The local target checks its kube context exists: tests see a kubeconfig that has docker-desktop,
+    // whatever the machine's own kubeconfig holds.
+    process.env.KUBECONFIG = MOCK_KUBECONFIG;
 
     try {
         const raw = (await program()) as Record<string, unknown>;

@@ -40,6 +40,8 @@ const lockFiles = () =>
 describe.skipIf(skip)("driver with the real engine", { timeout: 300_000 }, () => {
     beforeAll(() => {
         ({ backendDir } = useToolchain(ENGINE_TOOLS));
+        // The fixture stack is a local-target stack: the driver checks its kube context (docker-desktop).
+        process.env.KUBECONFIG = path.join(ROOT, "test", "fixtures", "kube", "docker-desktop.yaml");
         fs.rmSync(STACK_FILE, { force: true });
     });
 
@@ -90,16 +92,28 @@ describe.skipIf(skip)("driver with the real engine", { timeout: 300_000 }, () =>
         expect(changedCount((await drive("preview")).changes)).toBe(0);
     });
 
-    it("fails with the engine's error and a non-zero exit through the CLI", () => {
-        setPlainConfig({ count: "not-a-number" });
-        const r = spawnSync(process.execPath, [require.resolve("tsx/cli"), path.join(__dirname, "..", "..", "scripts", "deploy.ts"), "--stack", STACK, "--cwd", PROJECT_DIR, "--backend", `file://${backendDir}`], {
+    const deployCli = (env: NodeJS.ProcessEnv = process.env) =>
+        spawnSync(process.execPath, [require.resolve("tsx/cli"), path.join(ROOT, "scripts", "deploy.ts"), "--stack", STACK, "--cwd", PROJECT_DIR, "--backend", `file://${backendDir}`], {
             encoding: "utf8",
-            env: process.env,
+            env,
         });
-        expect(r.status).toBe(1);
+
+    it("fails with the engine's error through the CLI; a config error exits 2", () => {
+        setPlainConfig({ count: "not-a-number" });
+        const r = deployCli();
+        expect(r.status).toBe(2);
         expect(r.stderr).toMatch(/up driver failed/);
         expect(r.stderr).toMatch(/count/);
         setPlainConfig({ count: "6" });
+    });
+
+    it("refuses a local stack whose kube context is not in the kubeconfig, naming the contexts there (exit 2)", () => {
+        const r = deployCli({ ...process.env, KUBECONFIG: path.join(ROOT, "test", "fixtures", "kube", "two-contexts.yaml") });
+        expect(r.status).toBe(2);
+        expect(r.stderr).toContain('the kube context "docker-desktop" is not in the kubeconfig');
+        expect(r.stderr).toContain("kind-dev, staging");
+        expect(r.stderr).toContain("pulumi config set kubeContext");
+        expect(r.stdout).not.toContain("Updating");
     });
 
     it("runs the real program in the real engine: a bad config fails before any resource is registered", async () => {

@@ -1,0 +1,59 @@
+/**
+ * First-run checks of the driver, each failing with one sentence that says what to do, before the
+ * engine starts: the Pulumi CLI, and for a local stack the kube context.
+ */
+import { PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import * as path from "path";
+import { kubeContextProblem } from "../config/kube-context";
+import { baseSchema } from "../config/schema";
+
+// PulumiCommand needs a SemVer of the semver copy @pulumi/pulumi itself loads (the top-level one is another major).
+const pulumiSdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+const { SemVer } = require(require.resolve("semver", { paths: [pulumiSdkDir] })) as typeof import("semver");
+
+/** A usage, setup or config problem the user fixes (exit code 2), as opposed to an engine failure (1). */
+export class UsageError extends Error {
+    readonly exitCode = 2;
+}
+
+/** The CLI version the driver installs with --install-cli, and the oldest it accepts: the SDK's own. */
+export const PULUMI_CLI_VERSION: string = require(path.join(pulumiSdkDir, "package.json")).version;
+export const INSTALL_URL = "https://www.pulumi.com/docs/install/";
+
+/** The Pulumi CLI on PATH (or installed with `install`), checked against PULUMI_CLI_VERSION. */
+export async function pulumiCli(install: boolean): Promise<PulumiCommand> {
+    const version = new SemVer(PULUMI_CLI_VERSION);
+    if (install) return PulumiCommand.install({ version });
+    try {
+        return await PulumiCommand.get({ version });
+    } catch (err) {
+        const message = (err as Error).message ?? String(err);
+        if (message.includes("ENOENT")) {
+            throw new UsageError(
+                `The Pulumi CLI is not installed (no \`pulumi\` on PATH). Install version ${PULUMI_CLI_VERSION} or later from ${INSTALL_URL}, ` +
+                    `or rerun with --install-cli to install ${PULUMI_CLI_VERSION} into ~/.pulumi/versions/${PULUMI_CLI_VERSION} and use it.`,
+            );
+        }
+        if (message.includes("Minimum version requirement failed")) {
+            throw new UsageError(`${message} See ${INSTALL_URL}, or rerun with --install-cli to install ${PULUMI_CLI_VERSION} and use it.`);
+        }
+        throw err;
+    }
+}
+
+/** For a local-target stack: the kube context from its config must exist in the kubeconfig. */
+export async function checkKubeContext(stack: Stack, project: string, workDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+    const config = await stack.getAllConfig();
+    const value = (key: string) => config[`${project}:${key}`]?.value;
+    if ((value("target") ?? "local") !== "local") return;
+    const context = value("kubeContext") ?? baseSchema.shape.kubeContext.parse(undefined);
+    const kubeconfig = value("kubeconfig");
+    // A relative kubeconfig path means the same to the program, which runs in the project directory.
+    const resolved = kubeconfig && !kubeconfig.includes("\n") && !path.isAbsolute(kubeconfig) && !kubeconfig.startsWith("~") ? path.join(workDir, kubeconfig) : kubeconfig;
+    const problem = kubeContextProblem(resolved, context, env);
+    if (problem) throw new UsageError(problem);
+}
+
+/** Config errors the program or the SDK reports through the engine; they are the user's to fix. */
+export const isConfigFailure = (message: string): boolean =>
+    /Invalid stack configuration:|Missing required configuration variable|Configuration '[^']+' value '[^']*' is not a valid/.test(message);
