@@ -3,9 +3,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ticketbuster } from "../apps/ticketbuster";
-import { isKubernetes, one, plain, Registered, RunOptions, RunResult, runProgram, stackConfig } from "./harness";
+import { isKubernetes, one, plain, Registered, RunResult, runProgram, stackConfig } from "./harness";
 import { expectConfigRejected } from "./config-errors";
 import { schemaError } from "./k8s-schema";
+import { GKE, gkeCloudState } from "./cloud-mocks";
 
 /** The committed stack file: expectations below follow it rather than repeating it. */
 const STACK_FILE = stackConfig("gke");
@@ -13,21 +14,10 @@ const GKE_FILE = JSON.parse(STACK_FILE["ticketbuster:gke"]) as Record<string, un
 const PROJECT_ID = GKE_FILE.project as string;
 const IMAGE_TAG = STACK_FILE["ticketbuster:imageTag"];
 
-/** What GCP would compute for a few resources. */
-const CLUSTER_NAME = "ticketbuster-gke-5e1f2a7";
-const ENDPOINT = "34.118.10.20";
-const CA_DATA = Buffer.from("-----BEGIN CERTIFICATE-----\nMIIC-test-ca\n-----END CERTIFICATE-----\n").toString("base64");
-const cloudState: RunOptions["state"] = ({ type, name, inputs }) => {
-    switch (type) {
-        case "gcp:container/cluster:Cluster":
-            return { name: CLUSTER_NAME, endpoint: ENDPOINT, masterAuth: { clusterCaCertificate: CA_DATA } };
-        case "gcp:serviceaccount/account:Account":
-            return { email: `${inputs.accountId}@${PROJECT_ID}.iam.gserviceaccount.com` };
-        case "gcp:compute/router:Router":
-            return { name: `${name}-a1b2c3d` };
-    }
-    return undefined;
-};
+const CLUSTER_NAME = GKE.clusterName;
+const ENDPOINT = GKE.endpoint;
+const CA_DATA = GKE.caData;
+const cloudState = gkeCloudState(PROJECT_ID);
 
 const CLUSTER = "gcp:container/cluster:Cluster";
 const NODE_POOL = "gcp:container/nodePool:NodePool";

@@ -17,9 +17,11 @@ export interface Registered {
     dependencies: string[];
     /** The `providers` map (package -> provider reference), how a component passes providers on. */
     providers: Record<string, string>;
+    /** Outputs the engine stores as secrets whatever their inputs were (e.g. a Secret's data). */
+    additionalSecretOutputs: string[];
 }
 
-type RequestOptions = Pick<Registered, "protect" | "retainOnDelete" | "dependencies" | "providers">;
+type RequestOptions = Pick<Registered, "protect" | "retainOnDelete" | "dependencies" | "providers" | "additionalSecretOutputs">;
 
 interface RegisterRequest {
     getType(): string;
@@ -27,6 +29,7 @@ interface RegisterRequest {
     getProtect(): boolean;
     getRetainondelete(): boolean;
     getDependenciesList(): string[];
+    getAdditionalsecretoutputsList(): string[];
     getProvidersMap(): { forEach(fn: (value: string, key: string) => void): void };
 }
 
@@ -94,6 +97,7 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
                     retainOnDelete: options?.retainOnDelete ?? false,
                     dependencies: options?.dependencies ?? [],
                     providers: options?.providers ?? {},
+                    additionalSecretOutputs: options?.additionalSecretOutputs ?? [],
                 });
                 const state = { ...args.inputs, ...(opts.state?.(args) ?? {}) };
                 return { id: `${args.name}-id`, state };
@@ -121,6 +125,7 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
             protect: req.getProtect(),
             retainOnDelete: req.getRetainondelete(),
             dependencies: req.getDependenciesList(),
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             providers,
         });
         return register(req, callback);

@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ticketbuster } from "../../apps/ticketbuster";
-import { renderManifests } from "../../scripts/e2e/render-manifests";
+import { renderManifests } from "../../scripts/render/manifests";
 import { CLUSTER_TOOLS, clusterDown, clusterUp, e2eOverlay, useToolchain } from "../../scripts/e2e/session";
 import { isReady, kubectl } from "./kube";
 
@@ -25,7 +25,7 @@ describe.skipIf(skip)("e2e: the app's objects on a real Kubernetes API server", 
         const cluster = clusterUp();
         k = kubectl(cluster.kubeconfig);
         manifests = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tb-manifests-")), "k8s");
-        await renderManifests("dev", manifests, e2eOverlay());
+        await renderManifests({ stack: "dev", outDir: manifests, config: e2eOverlay() });
     }, 600_000);
 
     afterAll(() => {

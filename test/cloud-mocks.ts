@@ -1,0 +1,85 @@
+/**
+ * Placeholder outputs of the cloud resources the eks and gke stacks create (what AWS / GCP would
+ * compute), shared by the stack tests and by `npm run render`: with them the program runs to the end
+ * under Pulumi mocks, without credentials. None of these values exists in any account.
+ */
+import type { RunOptions } from "./harness";
+
+export const EKS = {
+    account: "123456789012",
+    region: "us-east-1",
+    publicSubnets: ["subnet-pub-a", "subnet-pub-b"],
+    privateSubnets: ["subnet-priv-a", "subnet-priv-b"],
+    vpcId: "vpc-0a1b2c",
+    oidcIssuer: "oidc.eks.us-east-1.amazonaws.com/id/5C1A0B2D",
+    clusterName: "ticketbuster-eks-cluster-7d1e0f3",
+    server: "https://ABC.gr7.us-east-1.eks.amazonaws.com",
+    launchTemplateVersion: 4,
+};
+export const EKS_OIDC_ARN = `arn:aws:iam::${EKS.account}:oidc-provider/${EKS.oidcIssuer}`;
+
+/** As pulumi-eks writes it: no --region in the exec args. */
+export const EKS_KUBECONFIG = {
+    apiVersion: "v1",
+    clusters: [{ name: "kubernetes", cluster: { server: EKS.server, "certificate-authority-data": "LS0t" } }],
+    contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
+    "current-context": "aws",
+    kind: "Config",
+    users: [
+        {
+            name: "aws",
+            user: {
+                exec: {
+                    apiVersion: "client.authentication.k8s.io/v1beta1",
+                    command: "aws",
+                    args: ["eks", "get-token", "--cluster-name", EKS.clusterName],
+                },
+            },
+        },
+    ],
+};
+
+/** Outputs of the remote components and of a few AWS resources. */
+export const eksCloudState: NonNullable<RunOptions["state"]> = ({ type, name, inputs }) => {
+    switch (type) {
+        case "awsx:ec2:Vpc":
+            return { vpcId: EKS.vpcId, publicSubnetIds: EKS.publicSubnets, privateSubnetIds: EKS.privateSubnets };
+        case "eks:index:Cluster":
+            return {
+                eksCluster: { name: EKS.clusterName },
+                kubeconfigJson: JSON.stringify(EKS_KUBECONFIG),
+                oidcProviderArn: EKS_OIDC_ARN,
+                oidcIssuer: EKS.oidcIssuer,
+            };
+        case "aws:iam/role:Role":
+            return { name: `${name}-role`, arn: `arn:aws:iam::${EKS.account}:role/${name}-role` };
+        case "aws:kms/key:Key":
+            return { arn: `arn:aws:kms:${EKS.region}:${EKS.account}:key/${name}` };
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            return { latestVersion: EKS.launchTemplateVersion };
+        case "aws:ecr/repository:Repository":
+            return { repositoryUrl: `${EKS.account}.dkr.ecr.${EKS.region}.amazonaws.com/${inputs.name}` };
+    }
+    return undefined;
+};
+
+export const GKE = {
+    clusterName: "ticketbuster-gke-5e1f2a7",
+    endpoint: "34.118.10.20",
+    caData: Buffer.from("-----BEGIN CERTIFICATE-----\nMIIC-test-ca\n-----END CERTIFICATE-----\n").toString("base64"),
+};
+
+/** What GCP would compute for a few resources; service account emails live in `project`. */
+export function gkeCloudState(project: string): NonNullable<RunOptions["state"]> {
+    return ({ type, name, inputs }) => {
+        switch (type) {
+            case "gcp:container/cluster:Cluster":
+                return { name: GKE.clusterName, endpoint: GKE.endpoint, masterAuth: { clusterCaCertificate: GKE.caData } };
+            case "gcp:serviceaccount/account:Account":
+                return { email: `${inputs.accountId}@${project}.iam.gserviceaccount.com` };
+            case "gcp:compute/router:Router":
+                return { name: `${name}-a1b2c3d` };
+        }
+        return undefined;
+    };
+}
