@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { policies } from "../policy/policies";
 import { appNames, appOption, STACKS } from "../scripts/render/manifests";
@@ -5,8 +7,18 @@ import { cloudStateFor } from "../scripts/render/placeholders";
 import { runProgram, stackConfig } from "./harness";
 import { fromRegistered, violations } from "./policy-args";
 
-/** The policy config a stack would pass with --policy-pack-config: protectData as its stack config says. */
-const policyConfig = (stack: string) => ({ protectData: stackConfig(stack)["ticketbuster:protectData"] === "true" });
+/** The config of protected-data-volumes that a stack passes with --policy-pack-config policy/<stack>.json (none: defaults). */
+function policyConfig(stack: string): { protectData: boolean } {
+    const file = path.join(__dirname, "..", "policy", `${stack}.json`);
+    const config = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8"))["protected-data-volumes"] ?? {}) : {};
+    return { protectData: config.protectData ?? false };
+}
+
+describe.each(STACKS)("policy config of %s", (stack) => {
+    it("turns protected-data-volumes on exactly where the stack sets protectData", () => {
+        expect(policyConfig(stack).protectData).toBe(stackConfig(stack)["ticketbuster:protectData"] === "true");
+    });
+});
 
 describe.each(STACKS.flatMap((stack) => appNames().map((app) => [stack, app] as const)))("policy pack on %s / %s", (stack, app) => {
     it("finds no violation in any resource the program registers", async () => {
