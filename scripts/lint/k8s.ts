@@ -48,9 +48,10 @@ async function main(): Promise<void> {
             for (const app of appNames()) {
                 const where = `${stack}/${app}`;
                 const dir = path.join(work, stack, app);
-                await renderManifests({ stack, app: appOption(app), outDir: dir });
+                const rendered = await renderManifests({ stack, app: appOption(app), outDir: dir });
+                const objectOfFile = new Map(rendered.map((r) => [path.resolve(r.file), `${r.object.kind}/${r.object.metadata.name}`]));
                 found["kube-score"].push(...kubeScore(path.join(tools, "bin/kube-score"), dir, where));
-                found.checkov.push(...checkov(path.join(tools, "venv/bin/checkov"), dir, where));
+                found.checkov.push(...checkov(path.join(tools, "venv/bin/checkov"), dir, where, objectOfFile));
                 found.kubeconform.push(
                     ...kubeconform(path.join(tools, "bin/kubeconform"), path.join(tools, "schemas"), schemaVersions(), kubeconformSkips(), dir, where),
                 );

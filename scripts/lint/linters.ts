@@ -37,17 +37,25 @@ export function kubeScore(bin: string, dir: string, where: string): Finding[] {
     );
 }
 
-export function checkov(bin: string, dir: string, where: string): Finding[] {
+/**
+ * checkov also reports on the pod template of a workload as a derived "Pod.<ns>.<name>.<labels>" entity:
+ * findings are attributed to the object of the file they come from (one object per rendered file).
+ */
+export function checkov(bin: string, dir: string, where: string, objectOfFile: Map<string, string>): Finding[] {
     // BC_SKIP_MAPPING and --skip-download: no call to the vendor's API (there is no network in CI).
     const out = JSON.parse(
         run(bin, ["--framework", "kubernetes", "-d", dir, "-o", "json", "--quiet", "--compact", "--skip-download"], { BC_SKIP_MAPPING: "TRUE" }),
     );
-    const reports = (Array.isArray(out) ? out : [out]) as { results: { failed_checks: { check_id: string; check_name: string; resource: string }[] } }[];
+    const reports = (Array.isArray(out) ? out : [out]) as {
+        results: { failed_checks: { check_id: string; check_name: string; resource: string; file_abs_path: string }[] };
+    }[];
     return reports.flatMap((r) =>
-        r.results.failed_checks.map((c) => {
-            const [kind, , ...name] = c.resource.split("."); // Kind.namespace.name
-            return { check: c.check_id, object: `${kind}/${name.join(".")}`, where, message: c.check_name };
-        }),
+        r.results.failed_checks.map((c) => ({
+            check: c.check_id,
+            object: objectOfFile.get(path.resolve(c.file_abs_path)) ?? c.resource,
+            where,
+            message: c.check_name,
+        })),
     );
 }
 
