@@ -16,7 +16,7 @@ const ROOT = path.join(__dirname, "..", "..");
 
 function toolsDir(): string {
     const dir = execFileSync("bash", [path.join(__dirname, "tools.sh"), "dir"], { encoding: "utf8" }).trim();
-    for (const bin of ["bin/kube-score", "bin/kubeconform", "venv/bin/checkov", "schemas/.done"]) {
+    for (const bin of ["bin/kube-score", "bin/kubeconform", "venv/bin/checkov", "schemas/.done", "crd-schemas/.done"]) {
         if (!fs.existsSync(path.join(dir, bin))) throw new Error(`${path.join(dir, bin)} is missing: run scripts/lint/tools.sh first`);
     }
     return dir;
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
                 found["kube-score"].push(...kubeScore(path.join(tools, "bin/kube-score"), dir, where));
                 found.checkov.push(...checkov(path.join(tools, "venv/bin/checkov"), dir, where, objectOfFile));
                 found.kubeconform.push(
-                    ...kubeconform(path.join(tools, "bin/kubeconform"), path.join(tools, "schemas"), schemaVersions(), kubeconformSkips(), dir, where),
+                    ...kubeconform(tools, schemaVersions(), kubeconformSkips(), dir, where),
                 );
             }
         }

@@ -59,12 +59,14 @@ export function checkov(bin: string, dir: string, where: string, objectOfFile: M
     );
 }
 
-export function kubeconform(bin: string, schemaDir: string, versions: string[], skip: string[], dir: string, where: string): Finding[] {
-    const location = path.join(schemaDir, "{{.NormalizedKubernetesVersion}}-standalone{{.StrictSuffix}}", "{{.ResourceKind}}{{.KindSuffix}}.json");
+/** tools: the cache of scripts/lint/tools.sh, with schemas/ (built-in kinds) and crd-schemas/ (CRDs). */
+export function kubeconform(tools: string, versions: string[], skip: string[], dir: string, where: string): Finding[] {
+    const builtIn = path.join(tools, "schemas", "{{.NormalizedKubernetesVersion}}-standalone{{.StrictSuffix}}", "{{.ResourceKind}}{{.KindSuffix}}.json");
+    const crds = path.join(tools, "crd-schemas", "{{.Group}}", "{{.ResourceKind}}_{{.ResourceAPIVersion}}.json");
     return versions.flatMap((version) => {
-        const args = ["-strict", "-output", "json", "-kubernetes-version", version, "-schema-location", location];
+        const args = ["-strict", "-output", "json", "-kubernetes-version", version, "-schema-location", builtIn, "-schema-location", crds];
         if (skip.length > 0) args.push("-skip", skip.join(","));
-        const out = JSON.parse(run(bin, [...args, dir])) as { resources: { kind: string; name: string; status: string; msg: string }[] };
+        const out = JSON.parse(run(path.join(tools, "bin", "kubeconform"), [...args, dir])) as { resources: { kind: string; name: string; status: string; msg: string }[] };
         return out.resources
             .filter((r) => r.status !== "statusValid" && r.status !== "statusSkipped" && r.status !== "statusEmpty")
             .map((r) => ({ check: r.status, object: `${r.kind}/${r.name}`, where: `${where} (Kubernetes ${version})`, message: r.msg }));
