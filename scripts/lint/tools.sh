@@ -2,7 +2,7 @@
 # Installs (once, cached by version) the manifest linters that `npm run lint:k8s` runs:
 # kube-score and kubeconform (Go modules), checkov and kubernetes-validate (PyPI, in a venv), and
 # kubeconform schemas for the Gateway API and prometheus-operator CRDs (from their Go modules).
-# Nothing is downloaded at lint time: kubeconform reads the schemas kubernetes-validate ships.
+# Nothing is downloaded at lint time: kubeconform reads the schemas prepared here.
 #
 # Usage: scripts/lint/tools.sh [install]   install what is missing, print the cache dir
 #        scripts/lint/tools.sh dir         print the cache dir (no install)
@@ -17,16 +17,7 @@ DIR="${TICKETBUSTER_LINT_CACHE:-$HOME/.cache/ticketbuster-lint}/$KEY"
 
 log() { printf '[lint-tools %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
-if [[ "${1:-install}" == dir ]]; then # kubeconform wants one directory per version in its {{.NormalizedKubernetesVersion}}-standalone{{.StrictSuffix}}
-# layout, and cannot follow kubernetes-validate's root-relative "/api/_definitions.json" refs: copy the
-# strict schemas of the versions we validate against with those refs made file-relative.
-if [[ ! -f "$DIR/schemas/.done" ]]; then
-    log "kubeconform schemas for Kubernetes $KUBERNETES_SCHEMA_VERSIONS"
-    rm -rf "$DIR/schemas"
-    "$DIR/venv/bin/python" "$HERE/kubeconform-schemas.py" "$DIR/schemas" $KUBERNETES_SCHEMA_VERSIONS
-    touch "$DIR/schemas/.done"
-fi
-echo "$DIR"; exit 0; fi
+if [[ "${1:-install}" == dir ]]; then echo "$DIR"; exit 0; fi
 
 mkdir -p "$DIR/bin"
 export CGO_ENABLED=0 GOFLAGS="-mod=mod -buildvcs=false" GOBIN="$DIR/bin"
