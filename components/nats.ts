@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DataStore, DataStoreArgs } from "./data-store";
 
-/** The official image runs as root by default; nats-server needs no privilege, so any UID will do. */
-const NATS_UID = 1000;
+/** The official image runs as root by default; nats-server needs no privilege, so a high UID will do. */
+const NATS_UID = 10001;
 
 /**
  * NATS with JetStream file storage on its own volume. The client port is for the app's services;

@@ -1,24 +1,27 @@
 /**
- * What the clouds would compute for the resources whose outputs the program reads (cluster
- * endpoints, kubeconfigs, ECR URLs, OIDC issuer...): placeholders for runs under Pulumi mocks.
+ * Placeholder outputs of the cloud resources the eks and gke stacks create (what AWS / GCP would
+ * compute), shared by the stack tests and by `npm run render`: with them the program runs to the end
+ * under Pulumi mocks, without credentials. None of these values exists in any account.
  */
 import { RunOptions, stackConfig } from "./harness";
 
-const PROJECT_ID = (JSON.parse(stackConfig("gke")["ticketbuster:gke"]) as { project: string }).project;
+export const EKS = {
+    account: "123456789012",
+    region: "us-east-1",
+    publicSubnets: ["subnet-pub-a", "subnet-pub-b"],
+    privateSubnets: ["subnet-priv-a", "subnet-priv-b"],
+    vpcId: "vpc-0a1b2c",
+    oidcIssuer: "oidc.eks.us-east-1.amazonaws.com/id/5C1A0B2D",
+    clusterName: "ticketbuster-eks-cluster-7d1e0f3",
+    server: "https://ABC.gr7.us-east-1.eks.amazonaws.com",
+    launchTemplateVersion: 4,
+};
+export const EKS_OIDC_ARN = `arn:aws:iam::${EKS.account}:oidc-provider/${EKS.oidcIssuer}`;
 
-/** What the cloud would compute: outputs of the remote components and of a few AWS resources. */
-export const ACCOUNT = "123456789012";
-export const PUBLIC_SUBNETS = ["subnet-pub-a", "subnet-pub-b"];
-export const PRIVATE_SUBNETS = ["subnet-priv-a", "subnet-priv-b"];
-export const OIDC_ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/5C1A0B2D";
-export const OIDC_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${OIDC_ISSUER}`;
-export const EKS_CLUSTER_NAME = "ticketbuster-eks-cluster-7d1e0f3";
-// As pulumi-eks writes it: no --region in the exec args.
+/** As pulumi-eks writes it: no --region in the exec args. */
 export const EKS_KUBECONFIG = {
     apiVersion: "v1",
-    clusters: [
-        { name: "kubernetes", cluster: { server: "https://ABC.gr7.us-east-1.eks.amazonaws.com", "certificate-authority-data": "LS0t" } },
-    ],
+    clusters: [{ name: "kubernetes", cluster: { server: EKS.server, "certificate-authority-data": "LS0t" } }],
     contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
     "current-context": "aws",
     kind: "Config",
@@ -29,56 +32,63 @@ export const EKS_KUBECONFIG = {
                 exec: {
                     apiVersion: "client.authentication.k8s.io/v1beta1",
                     command: "aws",
-                    args: ["eks", "get-token", "--cluster-name", EKS_CLUSTER_NAME],
+                    args: ["eks", "get-token", "--cluster-name", EKS.clusterName],
                 },
             },
         },
     ],
 };
 
-export const eksCloudState: RunOptions["state"] = ({ type, name, inputs }) => {
+/** Outputs of the remote components and of a few AWS resources. */
+export const eksCloudState: NonNullable<RunOptions["state"]> = ({ type, name, inputs }) => {
     switch (type) {
         case "awsx:ec2:Vpc":
-            return { vpcId: "vpc-0a1b2c", publicSubnetIds: PUBLIC_SUBNETS, privateSubnetIds: PRIVATE_SUBNETS };
+            return { vpcId: EKS.vpcId, publicSubnetIds: EKS.publicSubnets, privateSubnetIds: EKS.privateSubnets };
         case "eks:index:Cluster":
             return {
-                eksCluster: { name: EKS_CLUSTER_NAME },
+                eksCluster: { name: EKS.clusterName },
                 kubeconfigJson: JSON.stringify(EKS_KUBECONFIG),
-                oidcProviderArn: OIDC_ARN,
-                oidcIssuer: OIDC_ISSUER,
+                oidcProviderArn: EKS_OIDC_ARN,
+                oidcIssuer: EKS.oidcIssuer,
             };
         case "aws:iam/role:Role":
-            return { name: `${name}-role`, arn: `arn:aws:iam::${ACCOUNT}:role/${name}-role` };
+            return { name: `${name}-role`, arn: `arn:aws:iam::${EKS.account}:role/${name}-role` };
         case "aws:kms/key:Key":
-            return { arn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/${name}` };
+            return { arn: `arn:aws:kms:${EKS.region}:${EKS.account}:key/${name}` };
         case "aws:ec2/launchTemplate:LaunchTemplate":
-            return { latestVersion: 4 };
+            return { latestVersion: EKS.launchTemplateVersion };
         case "aws:ecr/repository:Repository":
-            return { repositoryUrl: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${inputs.name}` };
+            return { repositoryUrl: `${EKS.account}.dkr.ecr.${EKS.region}.amazonaws.com/${inputs.name}` };
     }
     return undefined;
 };
 
-
-/** What GCP would compute for a few resources. */
-export const GKE_CLUSTER_NAME = "ticketbuster-gke-5e1f2a7";
-export const GKE_ENDPOINT = "34.118.10.20";
-export const GKE_CA_DATA = Buffer.from("-----BEGIN CERTIFICATE-----\nMIIC-test-ca\n-----END CERTIFICATE-----\n").toString("base64");
-export const gkeCloudState: RunOptions["state"] = ({ type, name, inputs }) => {
-    switch (type) {
-        case "gcp:container/cluster:Cluster":
-            return { name: GKE_CLUSTER_NAME, endpoint: GKE_ENDPOINT, masterAuth: { clusterCaCertificate: GKE_CA_DATA } };
-        case "gcp:serviceaccount/account:Account":
-            return { email: `${inputs.accountId}@${PROJECT_ID}.iam.gserviceaccount.com` };
-        case "gcp:compute/router:Router":
-            return { name: `${name}-a1b2c3d` };
-    }
-    return undefined;
+export const GKE = {
+    clusterName: "ticketbuster-gke-5e1f2a7",
+    endpoint: "34.118.10.20",
+    caData: Buffer.from("-----BEGIN CERTIFICATE-----\nMIIC-test-ca\n-----END CERTIFICATE-----\n").toString("base64"),
 };
 
+/** What GCP would compute for a few resources; service account emails live in `project`. */
+export function gkeCloudState(project: string): NonNullable<RunOptions["state"]> {
+    return ({ type, name, inputs }) => {
+        switch (type) {
+            case "gcp:container/cluster:Cluster":
+                return { name: GKE.clusterName, endpoint: GKE.endpoint, masterAuth: { clusterCaCertificate: GKE.caData } };
+            case "gcp:serviceaccount/account:Account":
+                return { email: `${inputs.accountId}@${project}.iam.gserviceaccount.com` };
+            case "gcp:compute/router:Router":
+                return { name: `${name}-a1b2c3d` };
+        }
+        return undefined;
+    };
+}
 
-/** The mock state for a stack file's target. */
+/** The mock state for a stack file's target (none for the local target). */
 export function cloudStateFor(stack: string): RunOptions["state"] {
-    const target = stackConfig(stack)["ticketbuster:target"];
-    return target === "eks" ? eksCloudState : target === "gke" ? gkeCloudState : undefined;
+    const config = stackConfig(stack);
+    const target = config["ticketbuster:target"];
+    if (target === "eks") return eksCloudState;
+    if (target === "gke") return gkeCloudState((JSON.parse(config["ticketbuster:gke"]) as { project: string }).project);
+    return undefined;
 }

@@ -4,10 +4,17 @@ import { ticketbuster } from "../apps/ticketbuster";
 import { isKubernetes, isSecretValue, one, plain, Registered, RunResult, runProgram } from "./harness";
 import { expectConfigRejected } from "./config-errors";
 import { schemaError } from "./k8s-schema";
-import { ACCOUNT, EKS_CLUSTER_NAME, eksCloudState, OIDC_ARN, OIDC_ISSUER, PRIVATE_SUBNETS, PUBLIC_SUBNETS, EKS_KUBECONFIG as KUBECONFIG } from "./cloud-mocks";
+import { EKS, EKS_KUBECONFIG, EKS_OIDC_ARN, eksCloudState } from "./cloud-mocks";
 
+const ACCOUNT = EKS.account;
+const PUBLIC_SUBNETS = EKS.publicSubnets;
+const PRIVATE_SUBNETS = EKS.privateSubnets;
+const OIDC_ISSUER = EKS.oidcIssuer;
+const OIDC_ARN = EKS_OIDC_ARN;
+const CLUSTER_NAME = EKS.clusterName;
+const KUBECONFIG = EKS_KUBECONFIG;
+/** What the cloud would compute (placeholders shared with `npm run render`). */
 const cloudState = eksCloudState;
-const CLUSTER_NAME = EKS_CLUSTER_NAME;
 
 /** Runs the real program on the eks stack. */
 async function runEks(eks?: Record<string, unknown>, config: Record<string, string> = {}): Promise<RunResult> {

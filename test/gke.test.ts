@@ -4,9 +4,9 @@ import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ticketbuster } from "../apps/ticketbuster";
 import { isKubernetes, one, plain, Registered, RunResult, runProgram, stackConfig } from "./harness";
-import { GKE_CA_DATA, GKE_CLUSTER_NAME, GKE_ENDPOINT, gkeCloudState } from "./cloud-mocks";
 import { expectConfigRejected } from "./config-errors";
 import { schemaError } from "./k8s-schema";
+import { GKE, gkeCloudState } from "./cloud-mocks";
 
 /** The committed stack file: expectations below follow it rather than repeating it. */
 const STACK_FILE = stackConfig("gke");
@@ -14,10 +14,10 @@ const GKE_FILE = JSON.parse(STACK_FILE["ticketbuster:gke"]) as Record<string, un
 const PROJECT_ID = GKE_FILE.project as string;
 const IMAGE_TAG = STACK_FILE["ticketbuster:imageTag"];
 
-const cloudState = gkeCloudState;
-const CLUSTER_NAME = GKE_CLUSTER_NAME;
-const ENDPOINT = GKE_ENDPOINT;
-const CA_DATA = GKE_CA_DATA;
+const CLUSTER_NAME = GKE.clusterName;
+const ENDPOINT = GKE.endpoint;
+const CA_DATA = GKE.caData;
+const cloudState = gkeCloudState(PROJECT_ID);
 
 const CLUSTER = "gcp:container/cluster:Cluster";
 const NODE_POOL = "gcp:container/nodePool:NodePool";

@@ -17,9 +17,11 @@ export interface Registered {
     dependencies: string[];
     /** The `providers` map (package -> provider reference), how a component passes providers on. */
     providers: Record<string, string>;
+    /** Outputs the engine stores as secrets whatever their inputs were (e.g. a Secret's data). */
+    additionalSecretOutputs: string[];
 }
 
-type RequestOptions = Pick<Registered, "protect" | "retainOnDelete" | "dependencies" | "providers">;
+type RequestOptions = Pick<Registered, "protect" | "retainOnDelete" | "dependencies" | "providers" | "additionalSecretOutputs">;
 
 interface RegisterRequest {
     getType(): string;
@@ -27,6 +29,7 @@ interface RegisterRequest {
     getProtect(): boolean;
     getRetainondelete(): boolean;
     getDependenciesList(): string[];
+    getAdditionalsecretoutputsList(): string[];
     getProvidersMap(): { forEach(fn: (value: string, key: string) => void): void };
 }
 
@@ -59,6 +62,13 @@ export const TEST_SECRETS = {
     mongoPassword: "test-mongo-password-3c8d",
     redisPassword: "test-redis-password-9a1f",
     jwtSecret: "test-jwt-secret-5e7b",
+    authMongoPassword: "test-auth-mongo-password-11",
+    ticketsMongoPassword: "test-tickets-mongo-password-22",
+    ordersMongoPassword: "test-orders-mongo-password-33",
+    paymentsMongoPassword: "test-payments-mongo-password-44",
+    jwtKey: "test-jwt-key-55",
+    // Shaped like a Stripe test key (the app checks the shape); not a key of any account.
+    stripeKey: "sk_test_0000000000000000000000000",
 };
 const PROJECT = "ticketbuster";
 const ROOT = path.join(__dirname, "..");
@@ -102,6 +112,7 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
                     retainOnDelete: options?.retainOnDelete ?? false,
                     dependencies: options?.dependencies ?? [],
                     providers: options?.providers ?? {},
+                    additionalSecretOutputs: options?.additionalSecretOutputs ?? [],
                 });
                 const state = { ...args.inputs, ...(opts.state?.(args) ?? {}) };
                 return { id: `${args.name}-id`, state };
@@ -129,6 +140,7 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
             protect: req.getProtect(),
             retainOnDelete: req.getRetainondelete(),
             dependencies: req.getDependenciesList(),
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             providers,
         });
         return register(req, callback);

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runStack } from "../driver";
-import { renderManifests } from "./render-manifests";
+import { renderManifests } from "../render/manifests";
 import {
     CLUSTER_TOOLS,
     clusterDown,
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
         writeStackFile(cluster);
         const drive = (action: "up" | "destroy") => runStack({ stack: E2E_STACK, action, backendUrl: `file://${backendDir}`, onOutput: () => {} });
         for (let i = 0; i < RUNS; i++) {
-            figures.render.push(await time(() => renderManifests("dev", manifests, e2eOverlay())));
+            figures.render.push(await time(() => renderManifests({ stack: "dev", outDir: manifests, config: e2eOverlay() })));
             if (withPulumi) {
                 figures.pulumiUp.push(await time(() => drive("up")));
                 figures.pulumiNoop.push(await time(() => drive("up")));

@@ -11,7 +11,7 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP_NAMES, APPS } from "../../apps";
 import { clientPorts, isStateless, isStore } from "../../apps/wiring";
-import { renderManifests } from "../../scripts/e2e/render-manifests";
+import { renderManifests } from "../../scripts/render/manifests";
 import { CLUSTER_TOOLS, clusterDown, clusterUp, e2eOverlay, e2eScript, ROOT, useToolchain } from "../../scripts/e2e/session";
 import { isReady, kubectl } from "./kube";
 
@@ -62,8 +62,8 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tb-manifests-${appName}-`));
             manifests = path.join(dir, "gateway");
             ingressManifests = path.join(dir, "ingress");
-            await renderManifests("dev", manifests, { ...e2eOverlay(), app: appName });
-            await renderManifests("dev", ingressManifests, { ...e2eOverlay(), app: appName, routing: "ingress" });
+            await renderManifests({ stack: "dev", app: appName, outDir: manifests, config: e2eOverlay() });
+            await renderManifests({ stack: "dev", app: appName, outDir: ingressManifests, config: { ...e2eOverlay(), routing: "ingress" } });
         }, 600_000);
 
         it("the API server accepts every object (schemas, CRDs, restricted Pod Security admission)", () => {

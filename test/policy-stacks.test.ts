@@ -1,0 +1,49 @@
+import * as fs from "fs";
+import * as path from "path";
+import { describe, expect, it } from "vitest";
+import { policies } from "../policy/policies";
+import { appNames, STACKS } from "../scripts/render/manifests";
+import { cloudStateFor } from "../scripts/render/placeholders";
+import { runProgram, stackConfig } from "./harness";
+import { fromRegistered, violations } from "./policy-args";
+
+/** The config of protected-data-volumes that a stack passes with --policy-pack-config policy/<stack>.json (none: defaults). */
+function policyConfig(stack: string): { protectData: boolean } {
+    const file = path.join(__dirname, "..", "policy", `${stack}.json`);
+    const config = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8"))["protected-data-volumes"] ?? {}) : {};
+    return { protectData: config.protectData ?? false };
+}
+
+describe.each(STACKS)("policy config of %s", (stack) => {
+    it("turns protected-data-volumes on exactly where the stack sets protectData", () => {
+        expect(policyConfig(stack).protectData).toBe(stackConfig(stack)["ticketbuster:protectData"] === "true");
+    });
+});
+
+describe.each(STACKS.flatMap((stack) => appNames().map((app) => [stack, app] as const)))("policy pack on %s / %s", (stack, app) => {
+    it("finds no violation in any resource the program registers", async () => {
+        const config: Record<string, string> = { app };
+        const run = await runProgram({ stack, config, state: cloudStateFor(stack, config) });
+        if (run.error) throw run.error;
+        expect(run.resources.length).toBeGreaterThan(20);
+        const found: string[] = [];
+        for (const r of run.resources) {
+            const args = fromRegistered(r, stack, policyConfig(stack));
+            for (const policy of policies) found.push(...(await violations(policy, args)).map((m) => `${policy.name}: ${m}`));
+        }
+        expect(found).toEqual([]);
+    });
+});
+
+describe("policy pack on the program, turned against it", () => {
+    it("reports the eks stack's claims when protectData is on but the claims are not protected", async () => {
+        const run = await runProgram({ stack: "eks", config: { protectData: "false" }, state: cloudStateFor("eks") });
+        if (run.error) throw run.error;
+        const found: string[] = [];
+        for (const r of run.resources) found.push(...(await violations(policies.find((p) => p.name === "protected-data-volumes")!, fromRegistered(r, "eks", { protectData: true }))));
+        expect(found.sort()).toEqual([
+            "PersistentVolumeClaim postgres-pvc holds a data store and protectData is on, but the resource is not protected.",
+            "PersistentVolumeClaim rabbitmq-pvc holds a data store and protectData is on, but the resource is not protected.",
+        ]);
+    });
+});
