@@ -5,6 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { isStateless } from "../apps/wiring";
 import type { StackConfig } from "../config";
+import { loadBalancerController } from "./eks/load-balancer-controller";
 import type { Platform } from "./platform";
 
 /** ALB (AWS Load Balancer Controller) for both Ingress and Gateway API. */
@@ -245,21 +246,51 @@ export function eksPlatform(cfg: StackConfig & { target: "eks" }): Platform {
         }),
     );
 
+    // The EKS metrics-server add-on (resource metrics for the HPAs); ACTIVE only once nodes run it.
+    const metricsServer = cfg.addons.metricsServer
+        ? new aws.eks.Addon(
+              `${project}-metrics-server`,
+              { clusterName, addonName: "metrics-server", resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "PRESERVE" },
+              { ...onAws, dependsOn: [nodeGroup] },
+          )
+        : undefined;
+    const className = cfg.routeClassName ?? ALB_CLASS;
+    const lbController = cfg.addons.gateway
+        ? loadBalancerController(
+              {
+                  project,
+                  stack,
+                  partition,
+                  region: c.region,
+                  clusterName,
+                  vpcId: vpc.vpcId,
+                  oidcProviderArn: cluster.oidcProviderArn,
+                  oidcIssuer: cluster.oidcIssuer,
+                  className,
+              },
+              onAws,
+              { providers: { kubernetes: provider }, dependsOn: [nodeGroup] },
+          )
+        : undefined;
+
     return {
         provider,
         storageClass: cfg.storageClass ?? gp3.metadata.name,
         kind: "cloud",
         loadBalancerAnnotations: NLB_ANNOTATIONS,
         routing: {
-            gatewayClassName: cfg.routeClassName ?? ALB_CLASS,
-            ingressClassName: cfg.routeClassName ?? ALB_CLASS,
+            gatewayClassName: className,
+            ingressClassName: className,
             listenerPort: 80,
             ingressAnnotations: { "alb.ingress.kubernetes.io/scheme": "internet-facing", "alb.ingress.kubernetes.io/target-type": "ip" },
             // An internet-facing ALB in IP mode reaches pods from its nodes in the public subnets.
             sources: cfg.routeControllerNamespace
                 ? [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": cfg.routeControllerNamespace } } }]
                 : c.publicSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            // The controller and its GatewayClass: on destroy the routes (and their ALBs) go first.
+            dependsOn: lbController && [lbController],
         },
+        addons: { metricsServer, gatewayController: lbController },
         imageRepository: (image) => {
             const repository = repositories[image];
             if (!repository) throw new Error(`no ECR repository for image "${image}"; known: ${appImages.join(", ")}`);

@@ -118,7 +118,8 @@ export function gkePlatform(cfg: StackConfig & { target: "gke" }): Platform {
             enableShieldedNodes: true,
             addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
             // GKE's Gateway controller and the standard-channel Gateway API CRDs (the apps' HTTPRoutes).
-            gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
+            // The gateway add-on on GKE is this setting (no controller to install).
+            gatewayApiConfig: cfg.addons.gateway ? { channel: "CHANNEL_STANDARD" } : { channel: "CHANNEL_DISABLED" },
             privateClusterConfig: c.privateNodes
                 ? { enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: c.masterIpv4CidrBlock }
                 : undefined,
