@@ -120,7 +120,7 @@ describe("monitoring", () => {
 
     it("scrapes the postgres exporter and RabbitMQ's own plugin (ticketbuster's tiers declare no metrics)", () => {
         expect(crs("ServiceMonitor").map((m) => m.metadata.name)).toEqual(["postgres-exporter"]);
-        expect(crs("PodMonitor").map((m) => [m.metadata.name, m.spec.podMetricsEndpoints[0].targetPort])).toEqual([["rabbitmq", 15692]]);
+        expect(crs("PodMonitor").map((m) => [m.metadata.name, m.spec.podMetricsEndpoints[0].portNumber])).toEqual([["rabbitmq", 15692]]);
         const exporter = plain(one(run.resources, "kubernetes:apps/v1:Deployment", "postgres-exporter").inputs).spec.template.spec;
         expect(exporter.containers[0].image).toBe(IMAGES.postgresExporter);
         expect(exporter.containers[0].image).toMatch(/:v[0-9.]+@sha256:[0-9a-f]{64}$/);

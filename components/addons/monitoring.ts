@@ -214,7 +214,7 @@ export class Monitoring extends pulumi.ComponentResource {
         this.serviceMonitors.push(
             this.monitor(`${name}-${mq.name}-monitor`, "PodMonitor", args.namespace, mq.name, args.labels, {
                 selector: { matchLabels: selectorFor(mq.name) },
-                podMetricsEndpoints: [{ targetPort: RABBITMQ_PROMETHEUS_PORT, path: "/metrics", interval: "30s" }],
+                podMetricsEndpoints: [{ portNumber: RABBITMQ_PROMETHEUS_PORT, path: "/metrics", interval: "30s" }],
             }, opts),
         );
         this.policy(`${name}-${mq.name}-scrape`, `allow-scrape-${mq.name}`, args.namespace, {
