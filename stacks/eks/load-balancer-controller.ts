@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsLoadBalancerController, LBC_SERVICE_ACCOUNT } from "../../components/addons/aws-load-balancer-controller";
+import { irsaTrust } from "./context";
 import LBC_POLICY from "./load-balancer-controller-policy.json";
 
 /**
@@ -35,19 +36,7 @@ export function loadBalancerController(
         `${a.project}-lb-controller`,
         {
             description: `AWS Load Balancer Controller (IRSA) of ${a.project}/${a.stack}`,
-            assumeRolePolicy: pulumi.all([a.oidcProviderArn, a.oidcIssuer]).apply(([providerArn, issuer]) =>
-                JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Effect: "Allow",
-                            Principal: { Federated: providerArn },
-                            Action: "sts:AssumeRoleWithWebIdentity",
-                            Condition: { StringEquals: { [`${issuer}:sub`]: subject, [`${issuer}:aud`]: "sts.amazonaws.com" } },
-                        },
-                    ],
-                }),
-            ),
+            assumeRolePolicy: irsaTrust(a.oidcProviderArn, a.oidcIssuer, subject),
         },
         onAws,
     );
