@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ALB_GATEWAY_CONTROLLER } from "../components/addons/aws-load-balancer-controller";
-import { CHARTS } from "../components/addons/versions";
+import { CHARTS, GATEWAY_API_CRDS } from "../components/addons/versions";
 import { isKubernetes, one, plain, RunOptions, RunResult, runProgram } from "./harness";
 
 /** Just enough of what AWS/GCP compute for the add-ons (test/eks.test.ts and test/gke.test.ts model the rest). */
@@ -84,11 +84,15 @@ describe("EKS add-ons by default", () => {
     it("makes the GatewayClass alb for the controller, and the routes wait for both", () => {
         const gc = plain(one(run.resources, "kubernetes:gateway.networking.k8s.io/v1:GatewayClass").inputs);
         expect(gc).toMatchObject({ metadata: { name: "alb" }, spec: { controllerName: ALB_GATEWAY_CONTROLLER } });
+        const crds = one(run.resources, "kubernetes:yaml/v2:ConfigFile");
+        expect(crds.inputs.file).toBe(GATEWAY_API_CRDS.url);
+        expect(crds.inputs.file).toContain(`/download/${GATEWAY_API_CRDS.version}/standard-install.yaml`);
         const routes = one(run.resources, "ticketbuster:net:Routes");
         const parent = "ticketbuster:addons:AwsLoadBalancerController";
         expect(routes.dependencies).toEqual(
             expect.arrayContaining([
                 `urn:pulumi:eks::ticketbuster::${parent}$kubernetes:helm.sh/v4:Chart::aws-load-balancer-controller`,
+                `urn:pulumi:eks::ticketbuster::${parent}$kubernetes:yaml/v2:ConfigFile::aws-load-balancer-controller-gateway-api-crds`,
                 `urn:pulumi:eks::ticketbuster::${parent}$kubernetes:gateway.networking.k8s.io/v1:GatewayClass::aws-load-balancer-controller-alb`,
             ]),
         );

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { chartArgs, CHARTS } from "./versions";
+import { chartArgs, CHARTS, GATEWAY_API_CRDS } from "./versions";
 
 /** The ServiceAccount the IRSA role trusts (system:serviceaccount:<namespace>:<name>). */
 export const LBC_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-load-balancer-controller" };
@@ -20,14 +20,18 @@ export interface AwsLoadBalancerControllerArgs {
 /**
  * AWS Load Balancer Controller: ALBs for Ingresses of class `alb` and, with its ALBGatewayAPI feature
  * gate, for Gateways of the GatewayClass `alb`. It reaches AWS through IRSA, never the node's role.
- * The Gateway API CRDs must exist first (the cluster's, or installed with the standard channel).
+ * The Gateway API standard-channel CRDs are installed first (pinned in versions.ts); the chart brings
+ * the controller's own CRDs (its crds/ folder).
  */
 export class AwsLoadBalancerController extends pulumi.ComponentResource {
     readonly chart: k8s.helm.v4.Chart;
+    readonly gatewayApiCrds: k8s.yaml.v2.ConfigFile;
     readonly gatewayClass: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: AwsLoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ticketbuster:addons:AwsLoadBalancerController", name, {}, opts);
+        // EKS has no Gateway API CRDs; the controller watches Gateways only when they exist.
+        this.gatewayApiCrds = new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: GATEWAY_API_CRDS.url }, { parent: this });
         this.chart = new k8s.helm.v4.Chart(
             name,
             {
@@ -49,7 +53,7 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
                     resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
                 },
             },
-            { parent: this },
+            { parent: this, dependsOn: [this.gatewayApiCrds] },
         );
         this.gatewayClass = new k8s.apiextensions.CustomResource(
             `${name}-alb`,

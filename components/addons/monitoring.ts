@@ -76,6 +76,8 @@ export class Monitoring extends pulumi.ComponentResource {
                             retention: "7d",
                         },
                     },
+                    // Docker Desktop's node has no shared mount propagation for `/`; the root fs metrics are not worth it.
+                    "prometheus-node-exporter": { hostRootFsMount: { enabled: false } },
                     grafana: {
                         admin: { existingSecret: admin.metadata.name, userKey: "admin-user", passwordKey: "admin-password" },
                         sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" } },

@@ -16,9 +16,18 @@ export const CHARTS = {
     traefik: { chart: "traefik", version: "37.1.1", repo: "https://traefik.github.io/charts" },
     /** AWS Load Balancer Controller v2.14.0: ALB Ingress, and Gateway API behind its ALBGatewayAPI feature gate. */
     awsLoadBalancerController: { chart: "aws-load-balancer-controller", version: "1.14.0", repo: "https://aws.github.io/eks-charts" },
-    /** prometheus-operator v0.85 CRDs (scripts/e2e/versions.env pins the same operator for the e2e CRDs). */
+    /** prometheus-operator v0.85 CRDs (scripts/e2e/crd-versions.env pins the operator whose CRDs the e2e test installs). */
     kubePrometheusStack: { chart: "kube-prometheus-stack", version: "77.11.1", repo: "https://prometheus-community.github.io/helm-charts" },
 } satisfies Record<string, PinnedChart>;
+
+/**
+ * Gateway API standard-channel CRDs where no chart brings them (EKS: the LB controller's chart does
+ * not). v1.3.0 is the release AWS Load Balancer Controller v2.14 is built against.
+ */
+export const GATEWAY_API_CRDS = {
+    version: "v1.3.0",
+    url: "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.3.0/standard-install.yaml",
+};
 
 /**
  * Images by tag and digest (the digest is what runs; the tag is for the reader). Refresh with

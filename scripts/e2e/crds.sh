@@ -2,7 +2,7 @@
 # Extracts the CRDs of the program's own custom resources from the Go module cache into a directory:
 #   <out>/prometheus-operator/  ServiceMonitor, PodMonitor, PrometheusRule (monitoring.coreos.com)
 #   <out>/gateway-api/          the Gateway API standard channel (gateway.networking.k8s.io)
-# Versions: PROMETHEUS_OPERATOR_VERSION and GATEWAY_API_VERSION in scripts/e2e/versions.env.
+# Versions: PROMETHEUS_OPERATOR_VERSION and GATEWAY_API_VERSION in scripts/e2e/crd-versions.env.
 #
 # Usage: scripts/e2e/crds.sh [out-dir]      (default: <cache>/crds/<versions>; prints the directory)
 # Apply: kubectl apply --server-side -f <out>/prometheus-operator -f <out>/gateway-api
@@ -12,9 +12,9 @@
 # cached too: a second run with the same versions copies nothing.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=versions.env
-source "$HERE/versions.env"
-: "${PROMETHEUS_OPERATOR_VERSION:?pinned in versions.env}" "${GATEWAY_API_VERSION:?pinned in versions.env}"
+# shellcheck source=crd-versions.env
+source "$HERE/crd-versions.env"
+: "${PROMETHEUS_OPERATOR_VERSION:?pinned in crd-versions.env}" "${GATEWAY_API_VERSION:?pinned in crd-versions.env}"
 
 CACHE_ROOT="${TICKETBUSTER_E2E_CACHE:-$HOME/.cache/ticketbuster-e2e}"
 OUT="${1:-$CACHE_ROOT/crds/prometheus-operator-$PROMETHEUS_OPERATOR_VERSION+gateway-api-$GATEWAY_API_VERSION}"
