@@ -60,3 +60,23 @@ export interface AddonConfig extends Addons {
     /** The Cloudflare tunnel runs exactly when this is set. */
     cloudflareTunnelToken?: import("@pulumi/pulumi").Output<string>;
 }
+
+/**
+ * The add-ons a stack's raw config asks for, for the Automation API driver (which sees
+ * `stack.getAllConfig()` values: `target` a string, `addons` a JSON string). Invalid config gives
+ * undefined: the program's validation reports it.
+ */
+export function addonsOfRawConfig(target: string | undefined, addonsJson: string | undefined): Addons | undefined {
+    const t = (target ?? "local") as Target;
+    if (!(t in ADDON_DEFAULTS)) return undefined;
+    let raw: unknown;
+    try {
+        raw = JSON.parse(addonsJson ?? "{}");
+    } catch {
+        return undefined;
+    }
+    const parsed = addonsSchema.safeParse(raw);
+    if (!parsed.success) return undefined;
+    const { addons, problems } = resolveAddons(t, parsed.data);
+    return problems.length === 0 ? addons : undefined;
+}

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { appAlerts } from "../components/addons/alerts";
 import { CHARTS, IMAGES } from "../components/addons/versions";
-import { ADDON_DEFAULTS, resolveAddons } from "../config/addons";
+import { ADDON_DEFAULTS, addonsOfRawConfig, resolveAddons } from "../config/addons";
 import { addonSecretKeys } from "../config/secrets";
 import { expectConfigRejected } from "./config-errors";
 import { isSecretValue, one, plain, Registered, RunResult, runProgram } from "./harness";
@@ -23,6 +23,14 @@ describe("addons config", () => {
     it("needs Grafana's password only with monitoring, and the driver generates it; never the tunnel token", () => {
         expect(addonSecretKeys({ monitoring: false })).toEqual([]);
         expect(addonSecretKeys({ monitoring: true })).toEqual([{ key: "grafanaAdminPassword", generate: true }]);
+    });
+
+    it("reads the add-ons from raw stack config for the driver (undefined when invalid)", () => {
+        expect(addonsOfRawConfig(undefined, undefined)).toEqual(ADDON_DEFAULTS.local);
+        expect(addonsOfRawConfig("eks", '{"monitoring":true}')).toEqual({ ...ADDON_DEFAULTS.eks, monitoring: true });
+        expect(addonsOfRawConfig("gke", '{"metricsServer":true}')).toBeUndefined();
+        expect(addonsOfRawConfig("local", "{not json")).toBeUndefined();
+        expect(addonsOfRawConfig("local", '{"nope":true}')).toBeUndefined();
     });
 
     for (const c of [
