@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { isStateless } from "./apps/wiring";
+import { clientPorts, isStateless } from "./apps/wiring";
+import { CloudflareTunnel } from "./components/addons/cloudflare-tunnel";
+import { Monitoring, SCRAPERS } from "./components/addons/monitoring";
 import { Application } from "./components/application";
 import { readSqlDir } from "./components/sql-seed-job";
 import { loadConfig, StackConfig } from "./config";
@@ -33,6 +35,7 @@ export async function main(): Promise<Record<string, unknown>> {
             protectData: cfg.protectData,
             credentials: cfg.credentials,
             secrets: cfg.secrets,
+            scrapers: cfg.addons.monitoring ? SCRAPERS : undefined,
             sql: app.seed ? readSqlDir(path.join(__dirname, "sql", app.name)) : {},
             routes: app.routes && {
                 routing: cfg.routing,
@@ -47,6 +50,8 @@ export async function main(): Promise<Record<string, unknown>> {
         { providers: { kubernetes: platform.provider }, dependsOn: platform.dependsOn },
     );
 
+    const addons = appAddons(cfg, platform, application);
+
     return {
         target: cfg.target,
         app: app.name,
@@ -55,7 +60,60 @@ export async function main(): Promise<Record<string, unknown>> {
         routes: app.routes && `http://${cfg.routeHost ?? app.routes.host}/ (${cfg.routing})`,
         images,
         seedJob: application.seedJob?.job.metadata.name,
+        addons,
         ...platform.outputs,
+    };
+}
+
+/** The add-ons that live with the app (monitoring, the tunnel); the target's own ones come with the platform. */
+function appAddons(cfg: StackConfig, platform: Platform, application: Application) {
+    const { app, addons } = cfg;
+    const opts = { providers: { kubernetes: platform.provider }, dependsOn: [application.namespace] };
+    const labels = { "app.kubernetes.io/part-of": app.name, "app.kubernetes.io/instance": cfg.namespace };
+    if (addons.monitoring && addons.grafanaAdminPassword) {
+        const routing = platform.routing;
+        new Monitoring(
+            "monitoring",
+            {
+                app,
+                namespace: cfg.namespace,
+                grafanaAdminPassword: addons.grafanaAdminPassword,
+                labels,
+                grafanaRoute: addons.grafanaHost
+                    ? {
+                          host: addons.grafanaHost,
+                          routing: cfg.routing,
+                          className: cfg.routing === "gateway" ? routing.gatewayClassName : routing.ingressClassName,
+                          listenerPort: routing.listenerPort,
+                      }
+                    : undefined,
+            },
+            { ...opts, dependsOn: [...opts.dependsOn, ...(routing.dependsOn ?? [])] },
+        );
+    }
+    const publicTier = app.tiers.filter(isStateless).find((t) => t.public);
+    if (addons.cloudflareTunnelToken && publicTier) {
+        new CloudflareTunnel(
+            "cloudflared",
+            {
+                namespace: cfg.namespace,
+                token: addons.cloudflareTunnelToken,
+                publicTier: { name: publicTier.name, ports: clientPorts(publicTier).map((p) => p.port) },
+                labels,
+            },
+            opts,
+        );
+    }
+    return {
+        metricsServer: addons.metricsServer,
+        gateway: addons.gateway,
+        monitoring: addons.monitoring,
+        cloudflareTunnel: addons.cloudflareTunnelToken !== undefined,
+        grafana: addons.monitoring
+            ? addons.grafanaHost
+                ? `http://${addons.grafanaHost}/`
+                : "kubectl port-forward -n monitoring svc/monitoring-grafana 3000:80 (user admin, password: pulumi config get grafanaAdminPassword)"
+            : undefined,
     };
 }
 

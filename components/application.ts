@@ -46,6 +46,8 @@ export interface ApplicationArgs {
     secrets: Record<string, pulumi.Input<string>>;
     /** Seed SQL, file name -> content, applied in name order (when the app declares a seed). */
     sql: Record<string, string>;
+    /** Who scrapes the tiers' metrics ports (the monitoring add-on); left out, nobody. */
+    scrapers?: Peer[];
     routes?: {
         routing: Routing;
         host: string;
@@ -138,6 +140,11 @@ export class Application extends pulumi.ComponentResource {
                 routedTiers: args.routes ? routedTiers(app) : [],
                 routeSources: args.routes?.sources ?? [],
                 external: Object.fromEntries(app.tiers.filter(isStateless).filter((t) => t.external?.length).map((t) => [t.name, t.external ?? []])),
+                scrapers: args.scrapers,
+                metricsTiers: app.tiers.filter(isStateless).flatMap((t) => {
+                    const port = t.metrics && t.ports.find((p) => p.name === t.metrics?.port);
+                    return port ? [{ name: t.name, ports: [port.port] }] : [];
+                }),
             },
             inNamespace,
         );

@@ -25,6 +25,10 @@ export interface NetworkPoliciesArgs {
     routeSources: Peer[];
     /** Per client pod label `app`: destinations outside the cluster it may reach. */
     external: Record<string, ExternalEndpoint[]>;
+    /** Who scrapes metrics (Prometheus' namespace) when monitoring is on; none otherwise. */
+    scrapers?: Peer[];
+    /** Tiers that serve metrics, with the metrics port. */
+    metricsTiers?: ReachableTier[];
 }
 
 /** Never reachable, even where a tier may reach the internet: the cloud instance metadata endpoint. */
@@ -111,6 +115,15 @@ export class NetworkPolicies extends pulumi.ComponentResource {
                 policyTypes: ["Ingress"],
                 ingress: [{ from: args.routeSources, ports: tcp(tier.ports) }],
             });
+        }
+        if (args.scrapers?.length) {
+            for (const tier of args.metricsTiers ?? []) {
+                add(`allow-scrape-${tier.name}`, {
+                    podSelector: { matchLabels: selectorFor(tier.name) },
+                    policyTypes: ["Ingress"],
+                    ingress: [{ from: args.scrapers, ports: tcp(tier.ports) }],
+                });
+            }
         }
         this.registerOutputs({ policies: this.policies.map((p) => p.metadata.name) });
     }

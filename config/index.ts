@@ -3,15 +3,17 @@ import { z } from "zod";
 import { APPS, DEFAULT_APP } from "../apps";
 import type { AppSpec } from "../apps/types";
 import { isStore } from "../apps/wiring";
+import { AddonConfig, addonsSchema, resolveAddons } from "./addons";
 import { eksSchema, EksConfig } from "./eks";
 import { gkeSchema, GkeConfig } from "./gke";
 import { kubeContextProblem } from "./kube-context";
 import { json } from "./rules";
 import { APP_KEYS, AppConfig, appSchema, baseSchema, BaseConfig } from "./schema";
-import { CATALOG_SECRET_KEYS, secretKeysOf } from "./secrets";
+import { ADDON_SECRET_KEYS, addonSecretKeys, CATALOG_SECRET_KEYS, secretKeysOf } from "./secrets";
 
 export { TARGETS, SERVICE_TYPES, ROUTING, scalableTiers } from "./schema";
 export type { Target, ServiceType, Routing } from "./schema";
+export type { AddonConfig } from "./addons";
 
 /** A data store's credentials, resolved: the username from config or the app's data, the password a secret. */
 export interface Credentials {
@@ -27,13 +29,17 @@ interface CommonConfig extends Omit<BaseConfig, "target" | "app" | "namespace">,
     secrets: Record<string, pulumi.Output<string>>;
     /** Per data store (tier name). */
     credentials: Record<string, Credentials>;
+    /** Cluster add-ons, resolved against the target's defaults, with their secrets. */
+    addons: AddonConfig;
 }
 export type StackConfig = CommonConfig &
     ({ target: "local" } | { target: "eks"; eks: EksConfig } | { target: "gke"; gke: GkeConfig });
 
 /** Sections parsed only when their target is selected, so a local stack ignores cloud keys. */
 const targetSections = { eks: json(eksSchema), gke: json(gkeSchema) };
-const KNOWN_KEYS = new Set<string>([...Object.keys(baseSchema.shape), ...APP_KEYS, ...CATALOG_SECRET_KEYS, ...Object.keys(targetSections)]);
+const SECRET_KEYS: string[] = [...CATALOG_SECRET_KEYS, ...ADDON_SECRET_KEYS];
+const KNOWN_KEYS = new Set<string>([...Object.keys(baseSchema.shape), ...APP_KEYS, ...SECRET_KEYS, ...Object.keys(targetSections), "addons"]);
+const addonsSection = json(addonsSchema);
 
 export class ConfigError extends pulumi.RunError {
     constructor(readonly problems: string[]) {
@@ -108,6 +114,23 @@ function appSecrets(ns: string, app: AppSpec, rawSecrets: Record<string, string>
     return secrets;
 }
 
+/** Grafana's password (required when monitoring is on) and the tunnel token (its presence turns the tunnel on). */
+function addonSecrets(ns: string, addons: { monitoring: boolean }, rawSecrets: Record<string, string>, problems: string[]) {
+    const config = new pulumi.Config(ns);
+    for (const { key } of addonSecretKeys(addons)) {
+        if (rawSecrets[key] === undefined) {
+            problems.push(
+                `${ns}:${key}: got nothing; a secret is required by addons.monitoring, set it with: ` +
+                    `pulumi config set --secret --stack ${pulumi.getStack()} ${ns}:${key} <value>`,
+            );
+        }
+    }
+    return {
+        grafanaAdminPassword: addons.monitoring && rawSecrets.grafanaAdminPassword !== undefined ? config.requireSecret("grafanaAdminPassword") : undefined,
+        cloudflareTunnelToken: rawSecrets.cloudflareTunnelToken ? config.requireSecret("cloudflareTunnelToken") : undefined,
+    };
+}
+
 /**
  * Reads and validates the whole stack configuration once, before any resource exists. Throws a
  * ConfigError naming every bad key, its value and what is allowed.
@@ -123,7 +146,7 @@ export function loadConfig(): StackConfig {
         if (keyNs !== ns) continue;
         if (!KNOWN_KEYS.has(key)) {
             problems.push(`${fullKey}: unknown key; allowed: ${[...KNOWN_KEYS].join(", ")}`);
-        } else if (CATALOG_SECRET_KEYS.includes(key)) {
+        } else if (SECRET_KEYS.includes(key)) {
             rawSecrets[key] = value;
         } else {
             raw[key] = value;
@@ -158,7 +181,16 @@ export function loadConfig(): StackConfig {
         else problems.push(...problemsOf(ns, parsed.error, { [target]: raw[target] }, [target]));
     }
 
-    if (problems.length > 0 || !base.success || !app) throw new ConfigError(problems);
+    let addons: AddonConfig | undefined;
+    const addonsRaw = addonsSection.safeParse(raw.addons ?? "{}", { reportInput: true });
+    if (!addonsRaw.success) problems.push(...problemsOf(ns, addonsRaw.error, { addons: raw.addons }, ["addons"]));
+    else if (base.success) {
+        const resolved = resolveAddons(base.data.target, addonsRaw.data, ns);
+        problems.push(...resolved.problems);
+        addons = { ...resolved.addons, grafanaHost: addonsRaw.data.grafanaHost, ...addonSecrets(ns, resolved.addons, rawSecrets, problems) };
+    }
+
+    if (problems.length > 0 || !base.success || !app || !addons) throw new ConfigError(problems);
     const usernames: Record<string, string | undefined> = { dbUsername: base.data.dbUsername, rabbitmqUsername: base.data.rabbitmqUsername };
     const credentials: Record<string, Credentials> = {};
     for (const tier of app.tiers) {
@@ -177,5 +209,6 @@ export function loadConfig(): StackConfig {
         namespace: base.data.namespace ?? app.name,
         secrets,
         credentials,
+        addons,
     } as StackConfig;
 }

@@ -22,3 +22,15 @@ export function secretKeysOf(app: AppSpec): SecretKey[] {
 
 /** Every secret key of the catalog: a stack may keep another app's secrets after switching apps. */
 export const CATALOG_SECRET_KEYS = [...new Set(Object.values(APPS).flatMap((app) => secretKeysOf(app).map((k) => k.key)))];
+
+/** Secret keys of the cluster add-ons (config/addons.ts); accepted on every stack whatever the add-ons. */
+export const ADDON_SECRET_KEYS = ["cloudflareTunnelToken", "grafanaAdminPassword"] as const;
+
+/**
+ * The add-on secrets a stack needs: Grafana's admin password when monitoring is on (random is fine,
+ * so the driver generates it). `cloudflareTunnelToken` is never listed: it comes from Cloudflare,
+ * and setting it is what turns the tunnel on.
+ */
+export function addonSecretKeys(addons: { monitoring: boolean }): SecretKey[] {
+    return addons.monitoring ? [{ key: "grafanaAdminPassword", generate: true }] : [];
+}

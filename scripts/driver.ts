@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { APPS, DEFAULT_APP } from "../apps";
-import { secretKeysOf } from "../config/secrets";
+import { addonsOfRawConfig } from "../config/addons";
+import { addonSecretKeys, secretKeysOf } from "../config/secrets";
 import { checkKubeContext, pulumiCli } from "./preflight";
 
 export type Action = "up" | "preview" | "refresh" | "destroy";
@@ -71,7 +72,8 @@ function passphraseEnv(backendUrl: string): Record<string, string> {
 }
 
 /**
- * Generates the chosen app's random secrets (passwords, JWT keys) on first run; later runs keep
+ * Generates the chosen app's random secrets (passwords, JWT keys) and the add-ons' (Grafana's admin
+ * password when monitoring is on) on first run; later runs keep
  * them, so they cause no diff. Secrets that cannot be random (a Stripe key) are left to the program's
  * config validation, which says how to set them.
  */
@@ -79,7 +81,9 @@ async function ensureSecrets(stack: Stack, log: (s: string) => void): Promise<vo
     const config = await stack.getAllConfig();
     const app = APPS[config[`${PROJECT}:app`]?.value ?? DEFAULT_APP];
     if (!app) return; // an unknown app: the program's config validation names it
-    for (const { key } of secretKeysOf(app).filter((k) => k.generate)) {
+    const addons = addonsOfRawConfig(config[`${PROJECT}:target`]?.value, config[`${PROJECT}:addons`]?.value);
+    const keys = [...secretKeysOf(app), ...(addons ? addonSecretKeys(addons) : [])];
+    for (const { key } of keys.filter((k) => k.generate)) {
         if (config[`${PROJECT}:${key}`] !== undefined) continue;
         await stack.setConfig(`${PROJECT}:${key}`, { value: randomBytes(24).toString("base64url"), secret: true });
         log(`generated secret ${PROJECT}:${key} (stored encrypted in the stack config)\n`);

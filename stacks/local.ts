@@ -1,5 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import type { StackConfig } from "../config";
+import { MetricsServer } from "../components/addons/metrics-server";
+import { Traefik } from "../components/addons/traefik";
 import { Platform } from "./platform";
 
 /** Traefik serves both Gateway API and Ingress; its "web" entrypoint (the Gateway listener) is 8000. */
@@ -14,6 +16,12 @@ export function localPlatform(cfg: StackConfig): Platform {
     });
     const className = cfg.routeClassName ?? LOCAL_ROUTING.className;
     const controllerNamespace = cfg.routeControllerNamespace ?? LOCAL_ROUTING.controllerNamespace;
+    const onCluster = { providers: { kubernetes: provider } };
+    // Docker Desktop has no metrics-server, and its kubelet's certificate cannot be verified.
+    const metricsServer = cfg.addons.metricsServer ? new MetricsServer("metrics-server", { kubeletInsecureTls: true }, onCluster) : undefined;
+    const controller = cfg.addons.gateway
+        ? new Traefik("traefik", { className, webPort: LOCAL_ROUTING.listenerPort }, onCluster)
+        : undefined;
     return {
         provider,
         kind: "local",
@@ -24,7 +32,9 @@ export function localPlatform(cfg: StackConfig): Platform {
             ingressClassName: className,
             listenerPort: LOCAL_ROUTING.listenerPort,
             sources: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": controllerNamespace } } }],
+            dependsOn: controller && [controller],
         },
+        addons: { metricsServer, gatewayController: controller },
         outputs: { kubeContext: cfg.kubeContext },
     };
 }

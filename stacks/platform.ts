@@ -34,6 +34,8 @@ export interface Platform {
     routing: RoutingPlatform;
     /** Resources the app must wait for (e.g. a StorageClass or CSI add-on). */
     dependsOn?: pulumi.Resource[];
+    /** The target's own add-ons the program installed (undefined when off or built in). */
+    addons?: { metricsServer?: pulumi.Resource; gatewayController?: pulumi.Resource };
     /** Target-specific stack outputs (cluster name, kubeconfig as a secret, registry URLs...). */
     outputs: Record<string, pulumi.Input<unknown>>;
 }

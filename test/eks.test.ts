@@ -25,6 +25,8 @@ const urnOf = (type: string, name: string) => `urn:pulumi:eks::ticketbuster::${t
 const providerUrn = (r: Registered) => r.provider?.slice(0, r.provider.lastIndexOf("::"));
 const byType = (run: RunResult, type: string) => run.resources.filter((r) => r.type === type);
 const inputsOf = (run: RunResult, type: string) => plain(one(run.resources, type).inputs);
+/** The EBS CSI add-on (the metrics-server add-on is another aws:eks/addon:Addon). */
+const ebsCsiAddon = (run: RunResult) => one(run.resources.filter((r) => r.name === "ticketbuster-ebs-csi"), "aws:eks/addon:Addon");
 
 const STATELESS_IMAGES = ticketbuster.tiers.filter((t) => t.kind === "stateless").map((t) => t.image);
 
@@ -147,7 +149,7 @@ describe("eks stack: cluster", () => {
 
 describe("eks stack: storage", () => {
     it("installs the aws-ebs-csi-driver add-on with an IRSA role bound to its controller service account", () => {
-        const addon = inputsOf(run, "aws:eks/addon:Addon");
+        const addon = plain(ebsCsiAddon(run).inputs);
         expect(addon.addonName).toBe("aws-ebs-csi-driver");
         expect(addon.clusterName).toBe(CLUSTER_NAME);
         const role = byType(run, "aws:iam/role:Role").find((r) => plain(r.inputs).assumeRolePolicy.includes("AssumeRoleWithWebIdentity"))!;
@@ -173,7 +175,7 @@ describe("eks stack: storage", () => {
     });
 
     it("creates the add-on after the node group (its controller needs nodes)", () => {
-        const addon = one(run.resources, "aws:eks/addon:Addon");
+        const addon = ebsCsiAddon(run);
         const nodeGroup = one(run.resources, "aws:eks/nodeGroup:NodeGroup");
         expect(addon.dependencies).toContain(urnOf(nodeGroup.type, nodeGroup.name));
     });
@@ -200,7 +202,7 @@ describe("eks stack: storage", () => {
     it("makes the app wait for the StorageClass and the EBS add-on", () => {
         const app = one(run.resources, "ticketbuster:app:Application");
         const storageClass = one(run.resources, "kubernetes:storage.k8s.io/v1:StorageClass");
-        const addon = one(run.resources, "aws:eks/addon:Addon");
+        const addon = ebsCsiAddon(run);
         expect(app.dependencies).toEqual(
             expect.arrayContaining([urnOf(storageClass.type, storageClass.name), urnOf(addon.type, addon.name)]),
         );

@@ -41,7 +41,7 @@ describe.each(["dev", "eks", "gke"])("flores-victoria on %s", (stack) => {
             redis: 1,
         });
         expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(15);
-        expect(plain(one(r.resources, "kubernetes:core/v1:Namespace").inputs).metadata.name).toBe("flores-victoria");
+        expect(byName(r, "kubernetes:core/v1:Namespace", "flores-victoria").metadata.labels["app.kubernetes.io/part-of"]).toBe("flores-victoria");
     });
 
     it("gives every tier the seed's requests and limits", () => {

@@ -69,6 +69,8 @@ export const TEST_SECRETS = {
     jwtKey: "test-jwt-key-55",
     // Shaped like a Stripe test key (the app checks the shape); not a key of any account.
     stripeKey: "sk_test_0000000000000000000000000",
+    // Read only when addons.monitoring is on.
+    grafanaAdminPassword: "test-grafana-password-66",
 };
 const PROJECT = "ticketbuster";
 const ROOT = path.join(__dirname, "..");

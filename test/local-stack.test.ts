@@ -309,7 +309,7 @@ describe("local stack: hardening", () => {
     });
 
     it("enforces the restricted Pod Security Standard on the namespace", () => {
-        const ns = plain(one(run.resources, "kubernetes:core/v1:Namespace").inputs);
+        const ns = plain(one(run.resources, "kubernetes:core/v1:Namespace", "ticketbuster").inputs);
         expect(ns.metadata.name).toBe("ticketbuster");
         expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
     });

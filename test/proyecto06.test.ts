@@ -20,9 +20,10 @@ describe.each(["dev", "eks", "gke"])("proyecto06 on %s", (stack) => {
 
     it("runs 5 pods in namespace proyecto06: database 1, backend 2, frontend 2", () => {
         expect(podCounts(r)).toEqual({ database: 1, backend: 2, frontend: 2 });
-        expect(plain(one(r.resources, "kubernetes:core/v1:Namespace").inputs).metadata.name).toBe("proyecto06");
-        const clusterScoped = ["kubernetes:core/v1:Namespace", "kubernetes:storage.k8s.io/v1:StorageClass"];
-        for (const o of r.resources.filter(isKubernetes).filter((x) => !clusterScoped.includes(x.type))) {
+        expect(byName(r, "kubernetes:core/v1:Namespace", "proyecto06").metadata.labels["app.kubernetes.io/part-of"]).toBe("proyecto06");
+        const appObjects = r.resources.filter(isKubernetes).filter((x) => plain(x.inputs).metadata?.labels?.["app.kubernetes.io/part-of"] === "proyecto06");
+        expect(appObjects.length).toBeGreaterThan(15);
+        for (const o of appObjects.filter((x) => x.type !== "kubernetes:core/v1:Namespace")) {
             expect(plain(o.inputs).metadata.namespace, `${o.type} ${o.name}`).toBe("proyecto06");
         }
     });
@@ -138,6 +139,6 @@ describe("proyecto06 images", () => {
 
     it("keeps the namespace override", async () => {
         const r = await run("dev", { namespace: "p06-staging" });
-        expect(plain(one(r.resources, "kubernetes:core/v1:Namespace").inputs).metadata.name).toBe("p06-staging");
+        expect(byName(r, "kubernetes:core/v1:Namespace", "p06-staging").metadata.labels["app.kubernetes.io/part-of"]).toBe("proyecto06");
     });
 });

@@ -25,6 +25,8 @@ export interface RenderOptions {
     outDir: string;
     /** Extra non-secret config keys (without namespace). */
     config?: Record<string, string>;
+    /** Extra secrets besides the harness's test values (e.g. a test cloudflareTunnelToken, which turns the tunnel on). */
+    secrets?: Record<string, string>;
 }
 
 export interface RenderedObject {
@@ -36,7 +38,7 @@ export interface RenderedObject {
 export async function renderObjects(opts: Omit<RenderOptions, "outDir">): Promise<{ objects: Record<string, any>[]; resources: Registered[] }> {
     const config = { ...opts.config, ...(opts.app !== undefined ? { app: opts.app } : {}) };
     // Secrets are always the harness's test values: a rendered file never holds a real credential.
-    const result = await runProgram({ stack: opts.stack, config, secrets: TEST_SECRETS, state: cloudStateFor(opts.stack, config) });
+    const result = await runProgram({ stack: opts.stack, config, secrets: { ...TEST_SECRETS, ...opts.secrets }, state: cloudStateFor(opts.stack, config) });
     if (result.error) throw result.error;
     const objects = result.resources.filter(isKubernetes).map((r) => plain<Record<string, any>>(r.inputs));
     objects.sort((a, b) => applyRank(a.kind) - applyRank(b.kind) || String(a.metadata?.name).localeCompare(String(b.metadata?.name)));

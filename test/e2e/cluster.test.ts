@@ -21,6 +21,7 @@ const STATIC_PVS = "20Gi 10Gi 5Gi 5Gi 2Gi 1Gi 1Gi 1Gi 1Gi 1Gi 1Gi";
 const FIELD_MANAGER = "--field-manager=ticketbuster-e2e";
 
 let k: ReturnType<typeof kubectl>;
+let crds: string;
 
 /** Pods once settled: each stateless tier's replicas (an HPA's floor), one per data store. */
 function expectedPods(appName: string): number {
@@ -40,9 +41,10 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
         useToolchain(CLUSTER_TOOLS);
         process.env.E2E_STATIC_PVS = STATIC_PVS;
         k = kubectl(clusterUp().kubeconfig);
-        // The Gateway API is not built into Kubernetes: its standard-channel CRDs, as a cluster would have them.
-        const crds = execFileSync("bash", [path.join(ROOT, "scripts", "e2e", "crds.sh"), "gateway-api"], { encoding: "utf8" }).trim();
-        const applied = k.run(["apply", "--server-side", FIELD_MANAGER, "-f", crds]);
+        // Not built into Kubernetes: the Gateway API's standard-channel CRDs (what a cluster's controller
+        // brings) and the prometheus-operator's (kube-prometheus-stack's), from their Go modules.
+        crds = execFileSync("bash", [path.join(ROOT, "scripts", "e2e", "crds.sh")], { encoding: "utf8" }).trim();
+        const applied = k.run(["apply", "--server-side", FIELD_MANAGER, "-f", path.join(crds, "gateway-api"), "-f", path.join(crds, "prometheus-operator")]);
         expect(applied.ok, applied.stderr).toBe(true);
         expect(k.run(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]).ok).toBe(true);
     }, 900_000);
@@ -154,6 +156,51 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
             expect(left.ok).toBe(true);
             expect(left.stdout.trim()).toBe("");
             // The volumes are Retain (static PVs): make them Available for the next app.
+            e2eScript("cluster.sh", "recycle-pvs");
+        });
+    });
+    describe("the add-ons' own objects (monitoring and the Cloudflare tunnel; the charts need a download)", () => {
+        const app = APPS.bookstore;
+        const ns = app.name;
+        let dir: string;
+
+        beforeAll(async () => {
+            dir = fs.mkdtempSync(path.join(os.tmpdir(), "tb-manifests-addons-"));
+            await renderManifests({
+                stack: "dev",
+                app: app.name,
+                outDir: dir,
+                config: { ...e2eOverlay(), addons: JSON.stringify({ metricsServer: false, gateway: false, monitoring: true }) },
+                secrets: { cloudflareTunnelToken: "e2e-tunnel-token-not-real" },
+            });
+        }, 600_000);
+
+        it("the API server accepts the ServiceMonitors, PodMonitor, PrometheusRule, dashboard and tunnel", () => {
+            const applied = k.run(["apply", "--server-side", FIELD_MANAGER, "-f", dir]);
+            expect(applied.stderr).toBe("");
+            expect(applied.ok).toBe(true);
+            const monitors = k.items(["get", "servicemonitors", "-n", ns]).map((m: any) => m.metadata.name).sort();
+            expect(monitors).toEqual(app.tiers.filter(isStateless).filter((t) => t.metrics).map((t) => t.name).sort());
+            expect(k.items(["get", "podmonitors", "-n", ns]).length).toBeGreaterThan(0);
+            const rules = k.items(["get", "prometheusrules", "-n", ns]);
+            expect(rules.flatMap((r: any) => r.spec.groups.flatMap((g: any) => g.rules)).length).toBeGreaterThanOrEqual(5);
+            expect(k.items(["get", "configmaps", "-n", "monitoring", "-l", "grafana_dashboard"]).length).toBe(1);
+        });
+
+        it("rolls out cloudflared (2 Ready pods) and the postgres exporter", async () => {
+            for (const name of ["cloudflared", "postgres-exporter"]) {
+                const r = await k.runAsync(["rollout", "status", "-n", ns, `deployment/${name}`, "--timeout=300s"]);
+                expect(r.ok, `${name}: ${r.stderr}`).toBe(true);
+            }
+            expect(k.json(["get", "deployment", "cloudflared", "-n", ns]).status.readyReplicas).toBe(2);
+        });
+
+        it("deleting both namespaces leaves nothing", async () => {
+            for (const namespace of [ns, "monitoring"]) {
+                expect((await k.runAsync(["delete", "namespace", namespace, "--wait=true", "--timeout=300s"])).ok).toBe(true);
+            }
+            const left = k.run(["get", "all,servicemonitors,podmonitors,prometheusrules", "-A", "-l", `app.kubernetes.io/part-of=${ns}`, "-o", "name"]);
+            expect(left.stdout.trim()).toBe("");
             e2eScript("cluster.sh", "recycle-pvs");
         });
     });

@@ -1,0 +1,62 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { chartArgs, CHARTS, NAMESPACES } from "./versions";
+
+export interface TraefikArgs {
+    /** GatewayClass and IngressClass name (the routes' className). */
+    className: string;
+    /** The "web" entrypoint: the port the app's Gateway listener uses. */
+    webPort: number;
+}
+
+/**
+ * The local target's route controller. Traefik, because one maintained controller serves both forms
+ * the app renders (Gateway API HTTPRoutes and networking.k8s.io Ingresses) from one small Deployment,
+ * and Docker Desktop publishes its LoadBalancer Service on localhost. Envoy Gateway serves the Gateway
+ * API only (no Ingress) and runs an Envoy fleet per Gateway, heavy for a laptop.
+ *
+ * CRDs: the chart's crds/ folder holds Traefik's own CRDs and the Gateway API standard-channel CRDs
+ * it supports; helm.v4.Chart applies them (skipCrds is false) before the rest of the chart, so the
+ * GatewayClass and the app's Gateway/HTTPRoute find their kinds.
+ */
+export class Traefik extends pulumi.ComponentResource {
+    readonly namespace: k8s.core.v1.Namespace;
+    readonly chart: k8s.helm.v4.Chart;
+
+    constructor(name: string, args: TraefikArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ticketbuster:addons:Traefik", name, {}, opts);
+        this.namespace = new k8s.core.v1.Namespace(
+            name,
+            {
+                metadata: {
+                    name: NAMESPACES.traefik,
+                    labels: { "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest" },
+                },
+            },
+            { parent: this },
+        );
+        this.chart = new k8s.helm.v4.Chart(
+            name,
+            {
+                ...chartArgs(CHARTS.traefik),
+                namespace: this.namespace.metadata.name,
+                values: {
+                    providers: {
+                        kubernetesGateway: { enabled: true },
+                        kubernetesIngress: { enabled: true },
+                        kubernetesCRD: { enabled: false },
+                    },
+                    // The GatewayClass the app's Gateway names; the app brings its own Gateway.
+                    gatewayClass: { enabled: true, name: args.className },
+                    gateway: { enabled: false },
+                    ingressClass: { enabled: true, isDefaultClass: false, name: args.className },
+                    ports: { web: { port: args.webPort, exposedPort: 80 }, websecure: { expose: { default: false } } },
+                    service: { type: "LoadBalancer" },
+                    resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+                },
+            },
+            { parent: this },
+        );
+        this.registerOutputs({ namespace: this.namespace.metadata.name });
+    }
+}

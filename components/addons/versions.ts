@@ -1,0 +1,47 @@
+/**
+ * Every chart and third-party image the add-ons install, pinned here and nowhere else. To move one:
+ * change the version, run `npm test` (the tests read these constants) and `pulumi preview`, which
+ * renders the chart and shows the real diff.
+ */
+export interface PinnedChart {
+    chart: string;
+    version: string;
+    repo: string;
+}
+
+export const CHARTS = {
+    /** metrics-server v0.7.2. */
+    metricsServer: { chart: "metrics-server", version: "3.12.2", repo: "https://kubernetes-sigs.github.io/metrics-server/" },
+    /** Traefik v3.5 (Gateway API v1.3 standard channel, Ingress). */
+    traefik: { chart: "traefik", version: "37.1.1", repo: "https://traefik.github.io/charts" },
+    /** AWS Load Balancer Controller v2.14.0: ALB Ingress, and Gateway API behind its ALBGatewayAPI feature gate. */
+    awsLoadBalancerController: { chart: "aws-load-balancer-controller", version: "1.14.0", repo: "https://aws.github.io/eks-charts" },
+    /** prometheus-operator v0.85 CRDs (scripts/e2e/crd-versions.env pins the operator whose CRDs the e2e test installs). */
+    kubePrometheusStack: { chart: "kube-prometheus-stack", version: "77.11.1", repo: "https://prometheus-community.github.io/helm-charts" },
+} satisfies Record<string, PinnedChart>;
+
+/**
+ * Gateway API standard-channel CRDs where no chart brings them (EKS: the LB controller's chart does
+ * not). v1.3.0 is the release AWS Load Balancer Controller v2.14 is built against.
+ */
+export const GATEWAY_API_CRDS = {
+    version: "v1.3.0",
+    url: "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.3.0/standard-install.yaml",
+};
+
+/**
+ * Images by tag and digest (the digest is what runs; the tag is for the reader). Refresh with
+ * `crane digest <image>:<tag>` (or `docker buildx imagetools inspect <image>:<tag>`) and use the
+ * index (multi-arch) digest.
+ */
+export const IMAGES = {
+    cloudflared: "cloudflare/cloudflared:2025.8.1@sha256:b77d84e8704db38db22c22661cf7e56468c526e3a6a5fe9c8b7c151452fa1472",
+    postgresExporter:
+        "quay.io/prometheuscommunity/postgres-exporter:v0.17.1@sha256:38606faa38c54787525fb0ff2fd6b41b4cfb75d455c1df294927c5f611699b17",
+};
+
+/** Namespaces the add-ons run in. */
+export const NAMESPACES = { traefik: "traefik", monitoring: "monitoring" };
+
+/** The Helm chart args of a pinned chart (repositoryOpts.repo: never an unpinned `oci://...:latest`). */
+export const chartArgs = (c: PinnedChart) => ({ chart: c.chart, version: c.version, repositoryOpts: { repo: c.repo } });

@@ -1,0 +1,82 @@
+import { z } from "zod";
+import type { Target } from "./schema";
+import { dnsSubdomain, strictSection } from "./rules";
+
+const flag = z.boolean({ error: "allowed: true, false" }).optional();
+
+/** `ticketbuster:addons` (set with `pulumi config set --path addons.<key> true|false`); every key optional. */
+export const addonsSchema = strictSection({
+    /** Resource metrics for the HPAs (`kubectl top`, the order-worker's autoscaling). */
+    metricsServer: flag,
+    /** The Gateway API / Ingress controller the app's routes need. */
+    gateway: flag,
+    /** kube-prometheus-stack, ServiceMonitors, exporters, alert rules and a dashboard. */
+    monitoring: flag,
+    /** Grafana on the route controller at this host (monitoring on); left out, Grafana is reached by port-forward. */
+    grafanaHost: dnsSubdomain.optional(),
+});
+export type AddonsInput = z.infer<typeof addonsSchema>;
+
+export type AddonName = "metricsServer" | "gateway" | "monitoring";
+export type Addons = Record<AddonName, boolean>;
+
+/** Default per target: what the target lacks is installed. */
+export const ADDON_DEFAULTS: Record<Target, Addons> = {
+    local: { metricsServer: true, gateway: true, monitoring: false },
+    eks: { metricsServer: true, gateway: true, monitoring: false },
+    gke: { metricsServer: false, gateway: true, monitoring: false },
+};
+
+/** Add-ons a target cannot take, with why; asking for one is a config error. */
+const UNAVAILABLE: Partial<Record<Target, Partial<Record<AddonName, string>>>> = {
+    gke: { metricsServer: "GKE runs metrics-server itself" },
+};
+
+/** The add-ons of a target: config wins over the target's defaults; errors as `<ns>:addons.<key>: got ...; allowed: ...`. */
+export function resolveAddons(target: Target, raw: AddonsInput, ns = "ticketbuster"): { addons: Addons; problems: string[] } {
+    const addons = { ...ADDON_DEFAULTS[target] };
+    const problems: string[] = [];
+    for (const key of Object.keys(addons) as AddonName[]) {
+        const wanted = raw[key];
+        if (wanted === undefined) continue;
+        const why = UNAVAILABLE[target]?.[key];
+        if (wanted && why) {
+            problems.push(`${ns}:addons.${key}: got true; allowed: false on ${target} (${why})`);
+            continue;
+        }
+        addons[key] = wanted;
+    }
+    if (raw.grafanaHost !== undefined && !addons.monitoring) {
+        problems.push(`${ns}:addons.grafanaHost: got ${JSON.stringify(raw.grafanaHost)}; allowed: only with addons.monitoring true`);
+    }
+    return { addons, problems };
+}
+
+/** The resolved add-ons and their secrets, as StackConfig.addons. */
+export interface AddonConfig extends Addons {
+    grafanaHost?: string;
+    /** Set only when monitoring is on. */
+    grafanaAdminPassword?: import("@pulumi/pulumi").Output<string>;
+    /** The Cloudflare tunnel runs exactly when this is set. */
+    cloudflareTunnelToken?: import("@pulumi/pulumi").Output<string>;
+}
+
+/**
+ * The add-ons a stack's raw config asks for, for the Automation API driver (which sees
+ * `stack.getAllConfig()` values: `target` a string, `addons` a JSON string). Invalid config gives
+ * undefined: the program's validation reports it.
+ */
+export function addonsOfRawConfig(target: string | undefined, addonsJson: string | undefined): Addons | undefined {
+    const t = (target ?? "local") as Target;
+    if (!(t in ADDON_DEFAULTS)) return undefined;
+    let raw: unknown;
+    try {
+        raw = JSON.parse(addonsJson ?? "{}");
+    } catch {
+        return undefined;
+    }
+    const parsed = addonsSchema.safeParse(raw);
+    if (!parsed.success) return undefined;
+    const { addons, problems } = resolveAddons(t, parsed.data);
+    return problems.length === 0 ? addons : undefined;
+}

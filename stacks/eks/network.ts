@@ -1,0 +1,24 @@
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+import type { EksConfig } from "../../config/eks";
+
+/** The VPC: public subnets (load balancers) and private subnets (the nodes), with NAT gateways. */
+export function network(project: string, c: EksConfig, inAwsComponent: pulumi.ComponentResourceOptions): awsx.ec2.Vpc {
+    return new awsx.ec2.Vpc(
+        `${project}-vpc`,
+        {
+            cidrBlock: c.vpcCidr,
+            numberOfAvailabilityZones: c.azCount,
+            subnetStrategy: "Auto",
+            subnetSpecs: [
+                // Role tags tell the AWS cloud provider where to put internet-facing and internal load balancers.
+                { type: "Public", cidrBlocks: c.publicSubnetCidrs, tags: { "kubernetes.io/role/elb": "1" } },
+                { type: "Private", cidrBlocks: c.privateSubnetCidrs, tags: { "kubernetes.io/role/internal-elb": "1" } },
+            ],
+            natGateways: { strategy: c.natGateways },
+            enableDnsHostnames: true,
+            enableDnsSupport: true,
+        },
+        inAwsComponent,
+    );
+}

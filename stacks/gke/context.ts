@@ -1,0 +1,26 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import type { GkeConfig } from "../../config/gke";
+
+/** What every part of the GKE target shares: names, labels, the GCP provider. */
+export interface GkeContext {
+    c: GkeConfig;
+    project: string;
+    stack: string;
+    labels: Record<string, string>;
+    onGcp: pulumi.CustomResourceOptions;
+}
+
+export function gkeContext(c: GkeConfig): GkeContext {
+    const project = pulumi.getProject();
+    const stack = pulumi.getStack();
+    const labels = { project: labelValue(project), stack: labelValue(stack) };
+    // Project, region and labels for every GCP resource come from this one provider.
+    const gcpProvider = new gcp.Provider("gcp", { project: c.project, region: c.region, defaultLabels: labels });
+    return { c, project, stack, labels, onGcp: { provider: gcpProvider } };
+}
+
+/** GCP label values: lowercase letters, digits, '_' and '-', at most 63 characters. */
+function labelValue(s: string): string {
+    return s.toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63);
+}
