@@ -180,7 +180,9 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
             expect(applied.stderr).toBe("");
             expect(applied.ok).toBe(true);
             const monitors = k.items(["get", "servicemonitors", "-n", ns]).map((m: any) => m.metadata.name).sort();
-            expect(monitors).toEqual(app.tiers.filter(isStateless).filter((t) => t.metrics).map((t) => t.name).sort());
+            // One per tier that declares metrics, and the PostgreSQL exporter's own.
+            const expected = [...app.tiers.filter(isStateless).filter((t) => t.metrics).map((t) => t.name), "postgres-exporter"];
+            expect(monitors).toEqual(expected.sort());
             expect(k.items(["get", "podmonitors", "-n", ns]).length).toBeGreaterThan(0);
             const rules = k.items(["get", "prometheusrules", "-n", ns]);
             expect(rules.flatMap((r: any) => r.spec.groups.flatMap((g: any) => g.rules)).length).toBeGreaterThanOrEqual(5);
