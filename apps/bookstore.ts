@@ -1,5 +1,5 @@
-import { IMAGES } from "./images";
 import { AppSpec, AutoscalingSpec, StatelessTier } from "./types";
+import { mongodb, postgres, rabbitmq } from "./stores";
 
 type Service = "gateway" | "user-service" | "payment-service-java" | "payment-service-python" | "review-service";
 type TierName = Service | "postgres" | "mongodb" | "rabbitmq";
@@ -89,45 +89,27 @@ export const bookstore: AppSpec<TierName> = {
         java({ name: "payment-service-java", envPrefix: "PAYMENT_SERVICE_JAVA", dependsOn: ["postgres", "rabbitmq"] }),
         python({ name: "payment-service-python", envPrefix: "PAYMENT_SERVICE_PYTHON", dependsOn: ["rabbitmq"] }),
         python({ name: "review-service", envPrefix: "REVIEW_SERVICE", dependsOn: ["mongodb", "rabbitmq"] }),
-        {
-            kind: "postgres",
+        postgres({
             name: "postgres",
-            envPrefix: "DATABASE",
-            image: IMAGES.postgres,
-            ports: [{ name: "postgres", port: 5432, appProtocol: "postgresql" }],
             resources: storeResources,
             storage: { claimName: "postgres-pvc", size: "20Gi" },
             credentials: { secretName: "postgres-credentials", username: "bookstore", usernameKey: "dbUsername", passwordKey: "dbPassword" },
             database: "bookstore",
-            dependsOn: [],
-        },
-        {
-            kind: "mongodb",
+        }),
+        mongodb({
             name: "mongodb",
-            envPrefix: "MONGODB",
-            image: IMAGES.mongodb,
-            ports: [{ name: "mongodb", port: 27017, appProtocol: "mongodb" }],
             resources: storeResources,
             storage: { claimName: "mongodb-pvc", size: "10Gi" },
             credentials: { secretName: "mongodb-credentials", username: "bookstore", passwordKey: "mongoPassword" },
             database: "reviews",
             uriEnv: "MONGODB_URI",
-            dependsOn: [],
-        },
-        {
-            kind: "rabbitmq",
+        }),
+        rabbitmq({
             name: "rabbitmq",
-            envPrefix: "RABBITMQ",
-            image: IMAGES.rabbitmq,
-            ports: [
-                { name: "amqp", port: 5672, appProtocol: "amqp" },
-                { name: "management", port: 15672, appProtocol: "http", admin: true },
-            ],
             resources: storeResources,
             storage: { claimName: "rabbitmq-pvc", size: "5Gi" },
             credentials: { secretName: "rabbitmq-credentials", username: "bookstore", usernameKey: "rabbitmqUsername", passwordKey: "rabbitmqPassword" },
             uriEnv: "RABBITMQ_URL",
-            dependsOn: [],
-        },
+        }),
     ],
 };

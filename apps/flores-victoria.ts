@@ -1,6 +1,6 @@
-import { IMAGES } from "./images";
 import { nginxFrontend } from "./nginx-frontend";
 import { AppSpec, StatelessTier } from "./types";
+import { mongodb, postgres, redis } from "./stores";
 
 type Backend =
     | "auth-service"
@@ -120,43 +120,28 @@ export const floresVictoria: AppSpec<TierName> = {
         backend("wishlist-service"),
         backend("review-service"),
         backend("contact-service"),
-        {
-            kind: "postgres",
+        postgres({
             name: "postgres",
-            envPrefix: "DATABASE",
-            image: IMAGES.postgres,
-            ports: [{ name: "postgres", port: 5432, appProtocol: "postgresql" }],
             resources: storeResources,
             storage: { claimName: "postgres-pvc", size: "5Gi" },
             credentials: { secretName: "db-secrets", username: "flores", usernameKey: "dbUsername", passwordKey: "dbPassword" },
             database: "flores_victoria",
             uriEnv: "DATABASE_URL",
-            dependsOn: [],
-        },
-        {
-            kind: "mongodb",
+        }),
+        mongodb({
             name: "mongodb",
-            envPrefix: "MONGODB",
-            image: IMAGES.mongodb,
-            ports: [{ name: "mongodb", port: 27017, appProtocol: "mongodb" }],
             resources: storeResources,
             storage: { claimName: "mongodb-pvc", size: "2Gi" },
             credentials: { secretName: "mongodb-secrets", username: "flores", passwordKey: "mongoPassword" },
             database: "flores_victoria",
             uriEnv: "MONGODB_URI",
-            dependsOn: [],
-        },
-        {
-            kind: "redis",
+        }),
+        redis({
             name: "redis",
-            envPrefix: "REDIS",
-            image: IMAGES.redis,
-            ports: [{ name: "redis", port: 6379, appProtocol: "redis" }],
             resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
             storage: { claimName: "redis-pvc", size: "1Gi" },
             credentials: { secretName: "redis-secrets", username: "default", passwordKey: "redisPassword" },
             uriEnv: "REDIS_URL",
-            dependsOn: [],
-        },
+        }),
     ],
 };

@@ -1,6 +1,6 @@
-import { IMAGES } from "./images";
 import { nginxFrontend } from "./nginx-frontend";
 import { AppSpec } from "./types";
+import { postgres } from "./stores";
 
 type TierName = "frontend" | "backend" | "database";
 
@@ -45,20 +45,15 @@ export const proyecto06: AppSpec<TierName> = {
             metrics: { port: "http", path: "/metrics" },
             dependsOn: ["database"],
         },
-        {
-            kind: "postgres",
+        postgres({
             name: "database",
             serviceName: "database-service",
-            envPrefix: "DATABASE",
-            image: IMAGES.postgres,
-            ports: [{ name: "postgres", port: 5432, appProtocol: "postgresql" }],
             resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
             storage: { claimName: "postgres-pvc", size: "5Gi" },
             credentials: { secretName: "database-credentials", username: "proyecto06", usernameKey: "dbUsername", passwordKey: "dbPassword" },
             database: "proyecto06_db",
             // postgresql://proyecto06:<password>@database-service:5432/proyecto06_db, from the Secret.
             uriEnv: "DATABASE_URL",
-            dependsOn: [],
-        },
+        }),
     ],
 };

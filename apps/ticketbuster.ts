@@ -1,5 +1,5 @@
-import { IMAGES } from "./images";
 import { AppSpec, ResourceSpec, StatelessTier } from "./types";
+import { postgres, rabbitmq } from "./stores";
 
 type TierName = "frontend" | "api-gateway" | "catalog-service" | "notification-service" | "order-worker" | "postgres" | "rabbitmq";
 
@@ -96,27 +96,15 @@ export const ticketbuster: AppSpec<TierName> = {
                 scaleDown: { stabilizationWindowSeconds: 300, percentPerPeriod: 50, periodSeconds: 60 },
             },
         },
-        {
-            kind: "postgres",
+        postgres({
             name: "postgres",
-            envPrefix: "DATABASE",
-            image: IMAGES.postgres,
-            ports: [{ name: "postgres", port: 5432, appProtocol: "postgresql" }],
             resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
             storage: { claimName: "postgres-pvc", size: "20Gi" },
             credentials: { secretName: "db-credentials", username: "admin", usernameKey: "dbUsername", passwordKey: "dbPassword" },
             database: "ticketbuster",
-            dependsOn: [],
-        },
-        {
-            kind: "rabbitmq",
+        }),
+        rabbitmq({
             name: "rabbitmq",
-            envPrefix: "RABBITMQ",
-            image: IMAGES.rabbitmq,
-            ports: [
-                { name: "amqp", port: 5672, appProtocol: "amqp" },
-                { name: "management", port: 15672, appProtocol: "http", admin: true },
-            ],
             resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
             storage: { claimName: "rabbitmq-pvc", size: "5Gi" },
             // Not "guest": RabbitMQ lets guest connect only from localhost, so other pods would be refused.
@@ -126,7 +114,6 @@ export const ticketbuster: AppSpec<TierName> = {
                 usernameKey: "rabbitmqUsername",
                 passwordKey: "rabbitmqPassword",
             },
-            dependsOn: [],
-        },
+        }),
     ],
 };

@@ -1,5 +1,5 @@
-import { IMAGES } from "./images";
 import { AppSpec, StatelessTier, StoreTier } from "./types";
+import { mongodb, nats, redis } from "./stores";
 
 type Api = "auth" | "tickets" | "orders" | "payments";
 type Mongo = `${Api}-mongo`;
@@ -31,18 +31,14 @@ const api = (name: Api, extra: Partial<StatelessTier<TierName>> = {}): Stateless
 });
 
 /** One MongoDB per API (database per service): its own StatefulSet, claim and credentials. */
-const mongo = (owner: Api): StoreTier<TierName> => ({
-    kind: "mongodb",
+const mongo = (owner: Api): StoreTier<TierName> => mongodb({
     name: `${owner}-mongo`,
     envPrefix: `${owner.toUpperCase()}_MONGO`,
-    image: IMAGES.mongodb,
-    ports: [{ name: "mongodb", port: 27017, appProtocol: "mongodb" }],
     resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "1Gi" } },
     storage: { claimName: `${owner}-mongo-pvc`, size: "1Gi" },
     credentials: { secretName: `${owner}-mongo-credentials`, username: owner, passwordKey: `${owner}MongoPassword` },
     database: owner,
     uriEnv: "MONGO_URI",
-    dependsOn: [],
 });
 
 /**
@@ -119,31 +115,18 @@ export const ticketing: AppSpec<TierName> = {
         mongo("tickets"),
         mongo("orders"),
         mongo("payments"),
-        {
-            kind: "nats",
+        nats({
             name: "nats",
-            envPrefix: "NATS",
-            image: IMAGES.nats,
-            ports: [
-                { name: "client", port: 4222, appProtocol: "nats" },
-                { name: "monitor", port: 8222, appProtocol: "http", admin: true },
-            ],
             resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
             storage: { claimName: "nats-pvc", size: "1Gi" },
             // nats://nats:4222 as a literal: NATS runs without credentials.
             uriEnv: "NATS_URL",
-            dependsOn: [],
-        },
-        {
-            kind: "redis",
+        }),
+        redis({
             name: "redis",
-            envPrefix: "REDIS",
-            image: IMAGES.redis,
-            ports: [{ name: "redis", port: 6379, appProtocol: "redis" }],
             resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
             storage: { claimName: "redis-pvc", size: "1Gi" },
             credentials: { secretName: "redis-credentials", username: "default", passwordKey: "redisPassword" },
-            dependsOn: [],
-        },
+        }),
     ],
 };

@@ -51,7 +51,7 @@ describe("addons config", () => {
     }
 
     it("refuses monitoring without Grafana's password, naming the key and not a value", async () => {
-        const result = await runProgram({ stack: "dev", config: { addons: JSON.stringify({ monitoring: true }) } });
+        const result = await runProgram({ stack: "dev", config: { addons: JSON.stringify({ monitoring: true }) }, secrets: { grafanaAdminPassword: undefined } });
         expectConfigRejected(result, ["ticketbuster:grafanaAdminPassword: got nothing; a secret is required by addons.monitoring"]);
     });
 });
