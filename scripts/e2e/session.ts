@@ -71,7 +71,9 @@ const readStackDoc = (file: string) => (parse(fs.readFileSync(file, "utf8")) ?? 
  */
 export function e2eOverlay(): Record<string, string> {
     const config = readStackDoc(path.join(ROOT, "test", "e2e", "overlay.yaml")).config ?? {};
-    return Object.fromEntries(Object.entries(config).map(([key, v]) => [key.slice(key.indexOf(":") + 1), String(v)]));
+    // Object keys (set with --path) travel as JSON, as `pulumi config` hands them to the program.
+    const text = (v: unknown) => (v !== null && typeof v === "object" ? JSON.stringify(v) : String(v));
+    return Object.fromEntries(Object.entries(config).map(([key, v]) => [key.slice(key.indexOf(":") + 1), text(v)]));
 }
 
 /**
