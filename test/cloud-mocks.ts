@@ -84,11 +84,19 @@ export function gkeCloudState(project: string): NonNullable<RunOptions["state"]>
     };
 }
 
-/** The mock state for a stack file's target (none for the local target). */
-export function cloudStateFor(stack: string): RunOptions["state"] {
-    const config = stackConfig(stack);
-    const target = config["ticketbuster:target"];
-    if (target === "eks") return eksCloudState;
-    if (target === "gke") return gkeCloudState((JSON.parse(config["ticketbuster:gke"]) as { project: string }).project);
+/**
+ * The mock state for a stack's target, as its stack file (or an overriding `target` / `gke` key in
+ * `config`) sets it: cloud outputs on eks/gke, none on a local target.
+ */
+export function cloudStateFor(stack: string, config: Record<string, string> = {}): RunOptions["state"] {
+    const file = stackConfig(stack);
+    switch (config.target ?? file["ticketbuster:target"] ?? "local") {
+        case "eks":
+            return eksCloudState;
+        case "gke": {
+            const gke = JSON.parse(config.gke ?? file["ticketbuster:gke"] ?? "{}") as { project?: string };
+            return gkeCloudState(gke.project ?? "placeholder-project");
+        }
+    }
     return undefined;
 }

@@ -5,7 +5,7 @@ import { cloudStateFor } from "./cloud-mocks";
 import { expectConfigRejected } from "./config-errors";
 import { isKubernetes, isSecretValue, one, plain, RunResult, runProgram, TEST_SECRETS } from "./harness";
 import { schemaError } from "./k8s-schema";
-import { byName, DEPLOYMENT, envOf, ofType, podCounts, podSpecOf, policyEdges, SERVICE, STATEFULSET } from "./workloads";
+import { allowedEdges, byName, byType, containerOf, DEPLOYMENT, envOf, podCounts, podSpecOf, SERVICE, STATEFULSET, TARGETS } from "./targets";
 
 const run = (stack: string, config: Record<string, string> = {}, secrets?: Record<string, string | undefined>) =>
     runProgram({ stack, state: cloudStateFor(stack), config: { app: "flores-victoria", ...config }, secrets });
@@ -23,7 +23,7 @@ const BACKENDS: Record<string, [port: number, store: string]> = {
 const STORE_PORT: Record<string, number> = { postgres: 5432, mongodb: 27017, redis: 6379 };
 const STORE_URI_ENV: Record<string, string> = { postgres: "DATABASE_URL", mongodb: "MONGODB_URI", redis: "REDIS_URL" };
 
-describe.each(["dev", "eks", "gke"])("flores-victoria on %s", (stack) => {
+describe.each(TARGETS)("flores-victoria on %s", (stack) => {
     let r: RunResult;
     beforeAll(async () => {
         r = await run(stack);
@@ -65,13 +65,13 @@ describe.each(["dev", "eks", "gke"])("flores-victoria on %s", (stack) => {
 
     it("exposes the frontend as NodePort locally and LoadBalancer in the cloud, as the seed says", () => {
         expect(byName(r, SERVICE, "frontend").spec.type).toBe(stack === "dev" ? "NodePort" : "LoadBalancer");
-        for (const s of ofType(r, SERVICE).map((x) => plain(x.inputs)).filter((s) => s.metadata.name !== "frontend")) {
+        for (const s of byType(r, SERVICE).map((x) => plain(x.inputs)).filter((s) => s.metadata.name !== "frontend")) {
             expect(s.spec.type ?? "ClusterIP", s.metadata.name).toBe("ClusterIP");
         }
     });
 
     it("puts PostgreSQL on 5Gi, MongoDB on 2Gi and Redis on 1Gi", () => {
-        const claims = ofType(r, "kubernetes:core/v1:PersistentVolumeClaim").map((c) => [plain(c.inputs).metadata.name, plain(c.inputs).spec.resources.requests.storage]);
+        const claims = byType(r, "kubernetes:core/v1:PersistentVolumeClaim").map((c) => [plain(c.inputs).metadata.name, plain(c.inputs).spec.resources.requests.storage]);
         expect(Object.fromEntries(claims)).toEqual({ "postgres-pvc": "5Gi", "mongodb-pvc": "2Gi", "redis-pvc": "1Gi" });
     });
 
@@ -91,15 +91,15 @@ describe.each(["dev", "eks", "gke"])("flores-victoria on %s", (stack) => {
 
     it("wires each service to its own store only, and the gateway to every service and Redis", () => {
         for (const [b, [, store]] of Object.entries(BACKENDS)) {
-            const env = envOf(r, b);
+            const env = envOf(containerOf(r, DEPLOYMENT, b));
             expect(env[STORE_URI_ENV[store]], b).toEqual({ secretKeyRef: { name: `${store === "postgres" ? "db" : store}-secrets`, key: "uri" } });
             for (const other of Object.keys(STORE_URI_ENV).filter((s) => s !== store)) expect(env, b).not.toHaveProperty(STORE_URI_ENV[other]);
         }
-        const gateway = envOf(r, "api-gateway");
+        const gateway = envOf(containerOf(r, DEPLOYMENT, "api-gateway"));
         expect(gateway).toMatchObject({ AUTH_SERVICE_URL: "http://auth-service:4001", CART_SERVICE_URL: "http://cart-service:3005", REDIS_HOST: "redis" });
         expect(gateway.JWT_SECRET).toEqual({ secretKeyRef: { name: "jwt-secret", key: "JWT_SECRET" } });
-        expect(envOf(r, "auth-service").JWT_SECRET).toEqual({ secretKeyRef: { name: "jwt-secret", key: "JWT_SECRET" } });
-        expect(envOf(r, "product-service")).not.toHaveProperty("JWT_SECRET");
+        expect(envOf(containerOf(r, DEPLOYMENT, "auth-service")).JWT_SECRET).toEqual({ secretKeyRef: { name: "jwt-secret", key: "JWT_SECRET" } });
+        expect(envOf(containerOf(r, DEPLOYMENT, "product-service"))).not.toHaveProperty("JWT_SECRET");
     });
 
     it("allows exactly the declared edges, in both directions; no backend reaches another's database", () => {
@@ -108,12 +108,12 @@ describe.each(["dev", "eks", "gke"])("flores-victoria on %s", (stack) => {
             "api-gateway->redis:6379",
             ...Object.entries(BACKENDS).flatMap(([b, [port, store]]) => [`api-gateway->${b}:${port}`, `${b}->${store}:${STORE_PORT[store]}`]),
         ].sort();
-        expect(policyEdges(r, "ingress")).toEqual(expected);
-        expect(policyEdges(r, "egress")).toEqual(expected);
+        expect(allowedEdges(r, "ingress")).toEqual(expected);
+        expect(allowedEdges(r, "egress")).toEqual(expected);
     });
 
     it("autoscales api-gateway 2..6 and product-service 1..4 on CPU 70% and memory 80%", () => {
-        const hpas = Object.fromEntries(ofType(r, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").map((h) => [plain(h.inputs).metadata.name, plain(h.inputs).spec]));
+        const hpas = Object.fromEntries(byType(r, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").map((h) => [plain(h.inputs).metadata.name, plain(h.inputs).spec]));
         expect(Object.keys(hpas).sort()).toEqual(["api-gateway", "product-service"]);
         expect([hpas["api-gateway"].minReplicas, hpas["api-gateway"].maxReplicas]).toEqual([2, 6]);
         expect([hpas["product-service"].minReplicas, hpas["product-service"].maxReplicas]).toEqual([1, 4]);
@@ -126,11 +126,11 @@ describe.each(["dev", "eks", "gke"])("flores-victoria on %s", (stack) => {
     });
 
     it("runs every tier under its own ServiceAccount without a token, and grants no Role (none is declared)", () => {
-        const accounts = ofType(r, "kubernetes:core/v1:ServiceAccount").map((a) => plain(a.inputs));
+        const accounts = byType(r, "kubernetes:core/v1:ServiceAccount").map((a) => plain(a.inputs));
         expect(accounts.map((a) => a.metadata.name).sort()).toEqual(floresVictoria.tiers.map((t) => t.name).sort());
         for (const a of accounts) expect(a.automountServiceAccountToken, a.metadata.name).toBe(false);
-        expect(ofType(r, "kubernetes:rbac.authorization.k8s.io/v1:Role")).toHaveLength(0);
-        expect(ofType(r, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")).toHaveLength(0);
+        expect(byType(r, "kubernetes:rbac.authorization.k8s.io/v1:Role")).toHaveLength(0);
+        expect(byType(r, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")).toHaveLength(0);
     });
 
     it("routes / to the frontend and /api to the api-gateway on floresvictoria.local", () => {
@@ -175,7 +175,7 @@ describe("flores-victoria: stores and RBAC", () => {
 
     it("protects the MongoDB and Redis volumes too when protectData is on", async () => {
         const r = await run("dev", { protectData: "true" });
-        const claims = ofType(r, "kubernetes:core/v1:PersistentVolumeClaim").map((c) => [plain(c.inputs).metadata.name, c.protect, c.retainOnDelete]);
+        const claims = byType(r, "kubernetes:core/v1:PersistentVolumeClaim").map((c) => [plain(c.inputs).metadata.name, c.protect, c.retainOnDelete]);
         expect(claims).toEqual([
             ["postgres-pvc", true, true],
             ["mongodb-pvc", true, true],

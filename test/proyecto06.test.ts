@@ -2,16 +2,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { cloudStateFor } from "./cloud-mocks";
 import { isKubernetes, isSecretValue, one, plain, RunResult, runProgram, TEST_SECRETS } from "./harness";
 import { schemaError } from "./k8s-schema";
-import { byName, DEPLOYMENT, envOf, ofType, podCounts, podSpecOf, policyEdges, SERVICE, STATEFULSET } from "./workloads";
+import { allowedEdges, byName, byType, containerOf, DEPLOYMENT, envOf, podCounts, podSpecOf, ROUTE_CLASS, SERVICE, STATEFULSET, TARGETS } from "./targets";
 
 const run = (stack: string, config: Record<string, string> = {}) => runProgram({ stack, state: cloudStateFor(stack), config: { app: "proyecto06", ...config } });
-const ROUTE_CLASSES: Record<string, [gateway: string, ingress: string]> = {
-    dev: ["traefik", "traefik"],
-    eks: ["alb", "alb"],
-    gke: ["gke-l7-global-external-managed", "gce"],
-};
 
-describe.each(["dev", "eks", "gke"])("proyecto06 on %s", (stack) => {
+describe.each(TARGETS)("proyecto06 on %s", (stack) => {
     let r: RunResult;
     beforeAll(async () => {
         r = await run(stack);
@@ -55,7 +50,7 @@ describe.each(["dev", "eks", "gke"])("proyecto06 on %s", (stack) => {
             password: TEST_SECRETS.dbPassword,
             uri: `postgresql://proyecto06:${TEST_SECRETS.dbPassword}@database-service:5432/proyecto06_db`,
         });
-        expect(envOf(r, "backend").DATABASE_URL).toEqual({ secretKeyRef: { name: "database-credentials", key: "uri" } });
+        expect(envOf(containerOf(r, DEPLOYMENT, "backend")).DATABASE_URL).toEqual({ secretKeyRef: { name: "database-credentials", key: "uri" } });
         for (const o of r.resources) {
             const visible = JSON.stringify(o.inputs, (_k, v) => (isSecretValue(v) ? "[secret]" : v));
             expect(visible, `${o.type} ${o.name}`).not.toContain(TEST_SECRETS.dbPassword);
@@ -70,13 +65,13 @@ describe.each(["dev", "eks", "gke"])("proyecto06 on %s", (stack) => {
 
     it("allows exactly frontend->backend and backend->database, both directions", () => {
         const expected = ["backend->database:5432", "frontend->backend:8000"];
-        expect(policyEdges(r, "ingress")).toEqual(expected);
-        expect(policyEdges(r, "egress")).toEqual(expected);
+        expect(allowedEdges(r, "ingress")).toEqual(expected);
+        expect(allowedEdges(r, "egress")).toEqual(expected);
     });
 
     it("routes / to the frontend and /api to the backend through the target's GatewayClass", () => {
         const gateway = plain(one(r.resources, "kubernetes:gateway.networking.k8s.io/v1:Gateway").inputs);
-        expect(gateway.spec.gatewayClassName).toBe(ROUTE_CLASSES[stack][0]);
+        expect(gateway.spec.gatewayClassName).toBe(ROUTE_CLASS[stack].gateway);
         expect(gateway.spec.listeners[0]).toMatchObject({ protocol: "HTTP", hostname: "proyecto06.local" });
         const route = plain(one(r.resources, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").inputs);
         expect(route.spec.parentRefs).toEqual([{ name: "proyecto06", sectionName: "http" }]);
@@ -84,15 +79,15 @@ describe.each(["dev", "eks", "gke"])("proyecto06 on %s", (stack) => {
             ["/", { name: "frontend-service", port: 80 }],
             ["/api", { name: "backend-service", port: 8000 }],
         ]);
-        expect(ofType(r, "kubernetes:networking.k8s.io/v1:Ingress")).toHaveLength(0);
+        expect(byType(r, "kubernetes:networking.k8s.io/v1:Ingress")).toHaveLength(0);
     });
 
     it("renders the same routes as an Ingress with routing=ingress and a custom host", async () => {
         const ing = await run(stack, { routing: "ingress", routeHost: "shop.example.com" });
         expect(ing.error).toBeUndefined();
-        expect(ofType(ing, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")).toHaveLength(0);
+        expect(byType(ing, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")).toHaveLength(0);
         const ingress = plain(one(ing.resources, "kubernetes:networking.k8s.io/v1:Ingress").inputs);
-        expect(ingress.spec.ingressClassName).toBe(ROUTE_CLASSES[stack][1]);
+        expect(ingress.spec.ingressClassName).toBe(ROUTE_CLASS[stack].ingress);
         expect(ingress.spec.rules).toEqual([
             {
                 host: "shop.example.com",
@@ -107,7 +102,7 @@ describe.each(["dev", "eks", "gke"])("proyecto06 on %s", (stack) => {
     });
 
     it("admits the routing controller to the routed tiers, and nothing else from outside but the public frontend", () => {
-        const policies = Object.fromEntries(ofType(r, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => [plain(p.inputs).metadata.name, plain(p.inputs).spec]));
+        const policies = Object.fromEntries(byType(r, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => [plain(p.inputs).metadata.name, plain(p.inputs).spec]));
         const sources = policies["allow-routes-backend"].ingress[0].from;
         if (stack === "dev") expect(sources).toEqual([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "traefik" } } }]);
         if (stack === "eks") expect(sources).toEqual([{ ipBlock: { cidr: "10.0.0.0/24" } }, { ipBlock: { cidr: "10.0.1.0/24" } }]);
@@ -125,7 +120,7 @@ describe.each(["dev", "eks", "gke"])("proyecto06 on %s", (stack) => {
 describe("proyecto06 images", () => {
     it("creates exactly the ECR repositories proyecto06-frontend and proyecto06-backend on EKS", async () => {
         const r = await run("eks");
-        const repos = ofType(r, "aws:ecr/repository:Repository").map((x) => plain(x.inputs).name);
+        const repos = byType(r, "aws:ecr/repository:Repository").map((x) => plain(x.inputs).name);
         expect(repos).toEqual(["ticketbuster-eks/proyecto06-frontend", "ticketbuster-eks/proyecto06-backend"]);
         expect(podSpecOf(r, DEPLOYMENT, "backend").containers[0].image).toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/ticketbuster-eks/proyecto06-backend:1.0.0");
     });

@@ -44,6 +44,14 @@ export function podCounts(run: RunResult): Record<string, number> {
     return counts;
 }
 
+/** The one object of a type with this Kubernetes name (throws unless exactly one). */
+export function byName(run: RunResult, type: string, name: string): Record<string, any> {
+    const found = byType(run, type).filter((r) => nameOf(r) === name);
+    if (found.length !== 1) throw new Error(`expected one ${type} ${name}, found ${found.length}`);
+    return plain(found[0].inputs);
+}
+export const podSpecOf = (run: RunResult, type: string, name: string) => byName(run, type, name).spec.template.spec;
+
 export const containerOf = (run: RunResult, type: string, name: string) => objects(run, type)[name].spec.template.spec.containers[0];
 
 /** A container's env as name -> literal value or its valueFrom. */

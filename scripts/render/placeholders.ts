@@ -1,28 +1,11 @@
 /** The cloud mocks render uses per target, and the placeholder values they put into objects. */
-import type { RunOptions } from "../../test/harness";
-import { stackConfig } from "../../test/harness";
-import { EKS, EKS_OIDC_ARN, GKE, eksCloudState, gkeCloudState } from "../../test/cloud-mocks";
+import { EKS, EKS_OIDC_ARN, GKE } from "../../test/cloud-mocks";
+
+export { cloudStateFor } from "../../test/cloud-mocks";
 
 export interface Placeholder {
     value: string;
     meaning: string;
-}
-
-function targetOf(stack: string, config: Record<string, string>): string {
-    return config.target ?? stackConfig(stack)["ticketbuster:target"] ?? "local";
-}
-
-/** Mock state giving the cloud outputs the program needs on eks/gke; undefined on a local target. */
-export function cloudStateFor(stack: string, config: Record<string, string> = {}): RunOptions["state"] {
-    switch (targetOf(stack, config)) {
-        case "eks":
-            return eksCloudState;
-        case "gke": {
-            const gke = JSON.parse(config.gke ?? stackConfig(stack)["ticketbuster:gke"] ?? "{}") as { project?: string };
-            return gkeCloudState(gke.project ?? "placeholder-project");
-        }
-    }
-    return undefined;
 }
 
 export function cloudPlaceholders(target: string): Placeholder[] {
