@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: prints figures, asserts nothing.
- *  1. Program start-up per stack (dev, eks, gke) the way the Pulumi runtime loads it, with the runtime
- *     options of Pulumi.yaml and with Pulumi's type-checking default: median of RUNS (default 5)
- *     fresh processes each, start -> last registration and peak RSS, and the ratio of the two paths.
+ *  1. Program start-up per stack (dev, eks, gke) the way the Pulumi runtime loads it: with the runtime
+ *     options of Pulumi.yaml, with the runtime's ts-node transpiling only, with Pulumi's type-checking
+ *     default, and the floor (the runtime and the Kubernetes SDK alone): median of RUNS (default 5)
+ *     fresh processes each, start -> last registration and peak RSS, and the ratios of the paths.
  *  2. Scaling: a generated app of 10, 50 and 200 stateless tiers under mocks, one process per size:
  *     resources, time, peak RSS and the cost per tier.
  * BENCH_ONLY=startup|scaling runs one part; TYPECHECK_RUNS overrides RUNS for the slow type-checking path.
@@ -10,7 +11,7 @@
 import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
-import { configuredRuntime, measureStartup, Startup, TYPE_CHECKING } from "./bench/startup";
+import { PATHS, runStartup, Startup, StartupPath } from "./bench/startup";
 
 const RUNS = Number(process.env.RUNS ?? "5");
 const TYPECHECK_RUNS = Number(process.env.TYPECHECK_RUNS ?? RUNS);
@@ -20,28 +21,40 @@ const SIZES = [10, 50, 200];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f = (n: number, digits = 2, width = 8) => n.toFixed(digits).padStart(width);
 
-function medianStartup(stack: string, runtime: Parameters<typeof measureStartup>[1], runs: number): Startup {
-    const all = Array.from({ length: runs }, () => measureStartup(stack, runtime));
-    return {
-        resources: all[0].resources,
-        lastRegistrationS: median(all.map((s) => s.lastRegistrationS)),
-        wallS: median(all.map((s) => s.wallS)),
-        maxRssMb: median(all.map((s) => s.maxRssMb)),
-    };
+/** Medians of `runs` fresh processes per path, the paths interleaved so that machine load hits them alike. */
+async function medianStartups(stack: string, paths: StartupPath[], runs: (p: StartupPath) => number): Promise<Startup[]> {
+    const all: Startup[][] = paths.map(() => []);
+    for (let i = 0; i < Math.max(...paths.map(runs)); i++) {
+        for (const [k, p] of paths.entries()) if (i < runs(p)) all[k].push(await runStartup(stack, p));
+    }
+    return all.map((xs) => ({
+        resources: xs[0].resources,
+        lastRegistrationS: median(xs.map((s) => s.lastRegistrationS)),
+        wallS: median(xs.map((s) => s.wallS)),
+        maxRssMb: median(xs.map((s) => s.maxRssMb)),
+    }));
 }
 
-function startup(): void {
-    const runtime = configuredRuntime();
-    const describe = (o: typeof runtime) => `typescript: ${o.typescript}${o.tsconfig ? `, tsconfig: ${o.tsconfig}` : ""}${o.nodeargs ? `, nodeargs: ${o.nodeargs}` : ""}`;
-    console.log(`\n1. Program start-up (Pulumi's cmd/run over index.ts, mocks, cold ts-node cache), median of ${RUNS} (type-checking: ${TYPECHECK_RUNS}), ${os.cpus().length} cores`);
-    console.log(`   runtime path: Pulumi.yaml (${describe(runtime)}); type-checking path: Pulumi's default (${describe(TYPE_CHECKING)})`);
-    console.log(`   ${"stack".padEnd(6)} ${"resources".padStart(9)} ${"runtime s".padStart(9)} ${"MB".padStart(7)} ${"type-check s".padStart(12)} ${"MB".padStart(7)} ${"time ratio".padStart(10)} ${"RSS ratio".padStart(9)}`);
+async function startup(): Promise<void> {
+    const configured = PATHS.configured();
+    const paths = [configured, PATHS.tsNodeTranspileOnly, PATHS.typeChecking, PATHS.floor];
+    const runs = (p: StartupPath) => (p === PATHS.typeChecking ? TYPECHECK_RUNS : RUNS);
+    const o = configured.runtime;
+    console.log(`\n1. Program start-up (Pulumi's cmd/run, mocks, cold ts-node cache), start -> last registration, median of ${RUNS} (type-checking: ${TYPECHECK_RUNS}), ${os.cpus().length} cores`);
+    console.log(`   Pulumi.yaml: typescript: ${o.typescript}${o.nodeargs ? `, nodeargs: ${o.nodeargs}` : ""}`);
+    console.log(`   floor: the runtime, @pulumi/kubernetes and one Namespace (scripts/bench/floor-program.js); "own" = Pulumi.yaml path - floor`);
+    console.log(
+        `   ${"stack".padEnd(6)} ${"resources".padStart(9)} ${"Pulumi.yaml s".padStart(13)} ${"MB".padStart(5)} ${"own s".padStart(6)} ` +
+            `${"ts-node tr.-only s".padStart(18)} ${"MB".padStart(5)} ${"type-check s".padStart(12)} ${"MB".padStart(5)} ${"floor s".padStart(7)} ` +
+            `${"tr.-only/yaml".padStart(13)} ${"check/yaml time".padStart(15)} ${"RSS".padStart(5)}`,
+    );
     for (const stack of STACKS) {
-        const fast = medianStartup(stack, runtime, RUNS);
-        const checked = medianStartup(stack, TYPE_CHECKING, TYPECHECK_RUNS);
+        const [fast, transpile, checked, floor] = await medianStartups(stack, paths, runs);
         console.log(
-            `   ${stack.padEnd(6)} ${String(fast.resources).padStart(9)} ${f(fast.lastRegistrationS, 2, 9)} ${f(fast.maxRssMb, 0, 7)} ` +
-                `${f(checked.lastRegistrationS, 2, 12)} ${f(checked.maxRssMb, 0, 7)} ${f(checked.lastRegistrationS / fast.lastRegistrationS, 1, 10)} ${f(checked.maxRssMb / fast.maxRssMb, 1, 9)}`,
+            `   ${stack.padEnd(6)} ${String(fast.resources).padStart(9)} ${f(fast.lastRegistrationS, 2, 13)} ${f(fast.maxRssMb, 0, 5)} ` +
+                `${f(fast.lastRegistrationS - floor.lastRegistrationS, 2, 6)} ${f(transpile.lastRegistrationS, 2, 18)} ${f(transpile.maxRssMb, 0, 5)} ` +
+                `${f(checked.lastRegistrationS, 2, 12)} ${f(checked.maxRssMb, 0, 5)} ${f(floor.lastRegistrationS, 2, 7)} ` +
+                `${f(transpile.lastRegistrationS / fast.lastRegistrationS, 2, 13)} ${f(checked.lastRegistrationS / fast.lastRegistrationS, 1, 15)} ${f(checked.maxRssMb / fast.maxRssMb, 1, 5)}`,
         );
     }
 }
@@ -79,6 +92,13 @@ function scaling(): void {
     console.log(`   per-tier time at ${large.tiers} / at ${small.tiers} tiers: ${(perTier(large) / perTier(small)).toFixed(2)} (1 = linear, > 1 = super-linear)`);
 }
 
-const only = process.env.BENCH_ONLY;
-if (!only || only === "startup") startup();
-if (!only || only === "scaling") scaling();
+async function main(): Promise<void> {
+    const only = process.env.BENCH_ONLY;
+    if (!only || only === "startup") await startup();
+    if (!only || only === "scaling") scaling();
+}
+
+main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+});

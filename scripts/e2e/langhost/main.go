@@ -18,8 +18,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -183,15 +181,9 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	engine := h.engineAddress
 	h.mu.Unlock()
 
-	args := []string{}
-	if os.Getenv("PULUMI_LANGUAGE_NODEJS_NO_INSPECT_GUARD") == "" { // set only by the benchmark's "before" figures
-		guard, err := inspectGuardFile()
-		if err != nil {
-			return nil, err
-		}
-		args = append(args, "--require", guard)
-	}
-	args = append(args, opts.nodeArgs...)
+	// As upstream's host: nothing of ours is preloaded, so the e2e sees what users' hosts give the
+	// program (its own preloads come through nodeargs, e.g. scripts/runtime/inspect-guard.cjs).
+	args := append([]string{}, opts.nodeArgs...)
 	args = append(args, runPath)
 	if req.GetOrganization() != "" {
 		args = append(args, "--organization", req.GetOrganization())
@@ -264,53 +256,6 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	default:
 		return &pulumirpc.RunResponse{Error: fmt.Sprintf("Problem executing program (could not run language executor): %v", err)}, nil
 	}
-}
-
-// inspectGuard is preloaded into every program. @pulumi/pulumi's run script prints an uncaught
-// error with util.inspect(err, {colors: true}), and its source maps place its own frames at
-// node_modules/@pulumi/<file>.ts (e.g. resource.ts, config.ts: every failing program has one).
-// On Node.js 20.19+/22 that input sends inspect's node_modules highlighting into an endless loop
-// that only ends when the string exceeds V8's maximum length, 20-40 s of CPU later; the run script
-// then prints the error without colors (nodejs/node#64011, fixed upstream by nodejs/node#64022).
-// The guard goes straight to that uncoloured output for such stacks.
-const inspectGuard = `"use strict";
-const util = require("util");
-// A line whose last node_modules segment has no separator after the (scoped) package name.
-const loops = /[\\/]node_modules[\\/](?:@[^\\/\n]*[\\/])?[^\\/\n]*$/m;
-util.inspect = new Proxy(util.inspect, {
-  apply(inspect, self, args) {
-    const [value, opts] = args;
-    if (value instanceof Error && typeof value.stack === "string" && loops.test(value.stack)) {
-      if (opts !== null && typeof opts === "object") args[1] = { ...opts, colors: false };
-      else if (args.length >= 4) args[3] = false;
-    }
-    return Reflect.apply(inspect, self, args);
-  },
-});
-`
-
-// inspectGuardFile writes inspectGuard once per content into the temp dir and returns its path.
-func inspectGuardFile() (string, error) {
-	sum := sha256.Sum256([]byte(inspectGuard))
-	path := filepath.Join(os.TempDir(), "pulumi-language-nodejs-inspect-guard-"+hex.EncodeToString(sum[:6])+".js")
-	if b, err := os.ReadFile(path); err == nil && string(b) == inspectGuard {
-		return path, nil
-	}
-	tmp, err := os.CreateTemp(os.TempDir(), "inspect-guard-*.js")
-	if err != nil {
-		return "", fmt.Errorf("writing the inspect guard: %w", err)
-	}
-	_, werr := tmp.WriteString(inspectGuard)
-	cerr := tmp.Close()
-	if werr != nil || cerr != nil {
-		os.Remove(tmp.Name())
-		return "", fmt.Errorf("writing the inspect guard: %v %v", werr, cerr)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return "", fmt.Errorf("writing the inspect guard: %w", err)
-	}
-	return path, nil
 }
 
 func (h *host) track(cmd *exec.Cmd, add bool) {
