@@ -317,12 +317,14 @@ describe("gke stack: GCP provider and labels", () => {
         expect(inputsOf(run, NODE_POOL).nodeConfig.resourceLabels).toEqual({ project: "ticketbuster", stack: "gke" });
     });
 
-    it("imports @pulumi/gcp from stacks/gke/ only", () => {
+    it("imports @pulumi/gcp from stacks/gke/ only, by service (its root loads every service)", () => {
         const root = path.join(__dirname, "..");
         const sources = ["index.ts", "program.ts", ...["apps", "components", "config", "stacks", "scripts"].flatMap((d) => tsFiles(root, d))];
-        const importers = sources.filter((f) => /["']@pulumi\/gcp["']/.test(fs.readFileSync(path.join(root, f), "utf8")));
+        const text = (f: string) => fs.readFileSync(path.join(root, f), "utf8");
+        const importers = sources.filter((f) => /["']@pulumi\/gcp(\/[\w/]+)?["']/.test(text(f)));
         expect(importers.length).toBeGreaterThan(0);
         expect(importers.filter((f) => !f.startsWith(path.join("stacks", "gke") + path.sep))).toEqual([]);
+        expect(importers.filter((f) => /["']@pulumi\/gcp["']/.test(text(f)))).toEqual([]);
     });
 });
 

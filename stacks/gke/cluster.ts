@@ -1,4 +1,5 @@
-import * as gcp from "@pulumi/gcp";
+import * as compute from "@pulumi/gcp/compute";
+import * as container from "@pulumi/gcp/container";
 import type { AddonConfig } from "../../config";
 import type { GkeContext } from "./context";
 import { PODS_RANGE, SERVICES_RANGE } from "./network";
@@ -7,9 +8,9 @@ import { PODS_RANGE, SERVICES_RANGE } from "./network";
  * The VPC-native control plane: Workload Identity, Dataplane V2, the PD CSI driver and, as the
  * gateway add-on, GKE's own Gateway controller with the standard-channel Gateway API CRDs.
  */
-export function cluster(x: GkeContext, net: { network: gcp.compute.Network; subnet: gcp.compute.Subnetwork }, addons: AddonConfig) {
+export function cluster(x: GkeContext, net: { network: compute.Network; subnet: compute.Subnetwork }, addons: AddonConfig) {
     const { c, project, stack, labels, onGcp } = x;
-    return new gcp.container.Cluster(
+    return new container.Cluster(
         `${project}-gke`,
         {
             description: `TicketBuster ${project}/${stack}`,

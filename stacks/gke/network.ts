@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import * as compute from "@pulumi/gcp/compute";
 import type { GkeContext } from "./context";
 
 /** Names of the subnetwork's secondary ranges, as the cluster's ipAllocationPolicy refers to them. */
@@ -8,12 +8,12 @@ export const SERVICES_RANGE = "services";
 /** The VPC, one subnetwork with the pods' and Services' secondary ranges, and Cloud NAT for private nodes. */
 export function network(x: GkeContext) {
     const { c, project, stack, onGcp } = x;
-    const network = new gcp.compute.Network(
+    const network = new compute.Network(
         `${project}-vpc`,
         { description: `GKE network of ${project}/${stack}`, autoCreateSubnetworks: false, routingMode: "REGIONAL" },
         onGcp,
     );
-    const subnet = new gcp.compute.Subnetwork(
+    const subnet = new compute.Subnetwork(
         `${project}-nodes`,
         {
             description: `GKE nodes (primary), pods and Services (secondary) of ${project}/${stack}`,
@@ -32,8 +32,8 @@ export function network(x: GkeContext) {
 
     if (c.privateNodes) {
         // postgres and rabbitmq come from Docker Hub: private nodes need a NAT to pull them.
-        const router = new gcp.compute.Router(`${project}-router`, { network: network.id, region: c.region }, onGcp);
-        new gcp.compute.RouterNat(
+        const router = new compute.Router(`${project}-router`, { network: network.id, region: c.region }, onGcp);
+        new compute.RouterNat(
             `${project}-nat`,
             {
                 router: router.name,

@@ -1,4 +1,6 @@
-import * as gcp from "@pulumi/gcp";
+import * as container from "@pulumi/gcp/container";
+import * as projects from "@pulumi/gcp/projects";
+import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as pulumi from "@pulumi/pulumi";
 import type { GkeContext } from "./context";
 
@@ -14,9 +16,9 @@ export const NODE_ROLES = [
 const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 
 /** The autoscaled node pool running as its own least-privilege service account. */
-export function nodes(x: GkeContext, cluster: gcp.container.Cluster): gcp.container.NodePool {
+export function nodes(x: GkeContext, cluster: container.Cluster): container.NodePool {
     const { c, project, stack, labels, onGcp } = x;
-    const nodeAccount = new gcp.serviceaccount.Account(
+    const nodeAccount = new serviceaccount.Account(
         `${project}-nodes`,
         {
             accountId: nodeAccountId(stack),
@@ -27,14 +29,14 @@ export function nodes(x: GkeContext, cluster: gcp.container.Cluster): gcp.contai
     );
     const nodeRoles = NODE_ROLES.map(
         (role) =>
-            new gcp.projects.IAMMember(
+            new projects.IAMMember(
                 `${project}-nodes-${role}`,
                 { project: c.project, role: `roles/${role}`, member: pulumi.interpolate`serviceAccount:${nodeAccount.email}` },
                 onGcp,
             ),
     );
 
-    return new gcp.container.NodePool(
+    return new container.NodePool(
         `${project}-nodes`,
         {
             cluster: cluster.id,

@@ -1,11 +1,11 @@
-import * as gcp from "@pulumi/gcp";
+import * as artifactregistry from "@pulumi/gcp/artifactregistry";
 import * as pulumi from "@pulumi/pulumi";
 import type { GkeContext } from "./context";
 
 /** The Artifact Registry repository of the app images; returns its URL (<region>-docker.pkg.dev/<project>/<id>). */
 export function registry(x: GkeContext): pulumi.Output<string> {
     const { c, project, stack, onGcp } = x;
-    const repository = new gcp.artifactregistry.Repository(
+    const repository = new artifactregistry.Repository(
         `${project}-images`,
         {
             repositoryId: c.repository,
