@@ -3,8 +3,7 @@ import { floresVictoria } from "../apps/flores-victoria";
 import { Application } from "../components/application";
 import { cloudStateFor } from "./cloud-mocks";
 import { expectConfigRejected } from "./config-errors";
-import { isKubernetes, isSecretValue, one, plain, RunResult, runProgram, TEST_SECRETS } from "./harness";
-import { schemaError } from "./k8s-schema";
+import { isSecretValue, one, plain, RunResult, runProgram, TEST_SECRETS } from "./harness";
 import { allowedEdges, byName, byType, containerOf, DEPLOYMENT, envOf, podCounts, podSpecOf, SERVICE, STATEFULSET, TARGETS } from "./targets";
 
 const run = (stack: string, config: Record<string, string> = {}, secrets?: Record<string, string | undefined>) =>
@@ -142,10 +141,6 @@ describe.each(TARGETS)("flores-victoria on %s", (stack) => {
         ]);
     });
 
-    it("passes the Kubernetes OpenAPI schema (built-in kinds)", () => {
-        const builtIn = r.resources.filter(isKubernetes).filter((o) => !o.type.includes("gateway.networking.k8s.io"));
-        expect(builtIn.map(schemaError).filter(Boolean)).toEqual([]);
-    });
 });
 
 describe("flores-victoria: stores and RBAC", () => {

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ticketbuster } from "../apps/ticketbuster";
 import { isKubernetes, isSecretValue, one, plain, Registered, RunResult, runProgram, TEST_SECRETS } from "./harness";
-import { schemaError } from "./k8s-schema";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const STATEFULSET = "kubernetes:apps/v1:StatefulSet";
@@ -353,15 +352,3 @@ describe("local stack: hardening", () => {
     });
 });
 
-describe("every Kubernetes object", () => {
-    it("passes the Kubernetes OpenAPI schema (offline)", () => {
-        const errors = k8sObjects().map(schemaError).filter(Boolean);
-        expect(errors).toEqual([]);
-    });
-
-    it("is rejected by the schema check when malformed (the check can fail)", () => {
-        const d = one(run.resources, DEPLOYMENT, "frontend");
-        const broken = { ...d, inputs: { ...d.inputs, spec: { ...plain(d.inputs).spec, replicas: "two" } } };
-        expect(schemaError(broken)).toMatch(/replicas/);
-    });
-});

@@ -8,10 +8,13 @@ const fs = require("fs");
 const { performance } = require("perf_hooks");
 const pulumi = require("@pulumi/pulumi");
 
-// The placeholders are TypeScript: whichever path is being measured, they load through the program's
-// own loader (a few ms, the same on every path; ts-node, if measured, registers after and wins).
-require("../runtime/register-ts.cjs");
+// The placeholders are TypeScript. On the Pulumi.yaml path the program's loader is already preloaded;
+// on the other paths it is registered just for them and removed again, so that ts-node alone loads
+// the program (it would otherwise wrap our handler and compile esbuild's output a second time).
+const preloaded = ".ts" in require.extensions;
+if (!preloaded) require("../runtime/register-ts.cjs");
 const { cloudStateFor } = require("../../test/cloud-mocks");
+if (!preloaded) delete require.extensions[".ts"];
 
 const stack = process.env.BENCH_STACK || "dev";
 const config = Object.fromEntries(
