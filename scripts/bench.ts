@@ -6,7 +6,8 @@
  *     fresh processes each, start -> last registration and peak RSS, and the ratios of the paths.
  *  2. Scaling: a generated app of 10, 50 and 200 stateless tiers under mocks, one process per size:
  *     resources, time, peak RSS and the cost per tier.
- * BENCH_ONLY=startup|scaling runs one part; TYPECHECK_RUNS overrides RUNS for the slow type-checking path.
+ * BENCH_ONLY=startup|scaling runs one part, BENCH_STACKS=dev,eks some stacks; TYPECHECK_RUNS overrides RUNS for
+ * the slow type-checking path.
  */
 import { spawnSync } from "child_process";
 import * as os from "os";
@@ -15,7 +16,7 @@ import { PATHS, runStartup, Startup, StartupPath } from "./bench/startup";
 
 const RUNS = Number(process.env.RUNS ?? "5");
 const TYPECHECK_RUNS = Number(process.env.TYPECHECK_RUNS ?? RUNS);
-const STACKS = ["dev", "eks", "gke"];
+const STACKS = process.env.BENCH_STACKS?.split(",") ?? ["dev", "eks", "gke"];
 const SIZES = [10, 50, 200];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

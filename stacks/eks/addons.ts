@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
+import type { Vpc } from "@pulumi/awsx/ec2";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import type { AddonConfig } from "../../config";
@@ -10,7 +10,7 @@ import { loadBalancerController } from "./load-balancer-controller";
 export function eksAddons(
     x: EksContext,
     addons: AddonConfig,
-    a: { cluster: eks.Cluster; vpc: awsx.ec2.Vpc; nodeGroup: aws.eks.NodeGroup; provider: k8s.Provider; className: string },
+    a: { cluster: eks.Cluster; vpc: Vpc; nodeGroup: aws.eks.NodeGroup; provider: k8s.Provider; className: string },
 ) {
     // Resource metrics for the HPAs; ACTIVE only once nodes run it.
     const metricsServer = addons.metricsServer

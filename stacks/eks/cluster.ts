@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
+import type { Vpc } from "@pulumi/awsx/ec2";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,7 +13,7 @@ export interface EksCluster {
 }
 
 /** The control plane: KMS envelope encryption, access entries, OIDC (IRSA), the VPC CNI with network policies. */
-export function cluster(x: EksContext, vpc: awsx.ec2.Vpc): EksCluster {
+export function cluster(x: EksContext, vpc: Vpc): EksCluster {
     const { c, project, stack, partition } = x;
     const secretsKey = new aws.kms.Key(
         `${project}-eks-secrets`,

@@ -1,12 +1,12 @@
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
+import type { Vpc } from "@pulumi/awsx/ec2";
 import * as pulumi from "@pulumi/pulumi";
 import { EksContext, managedPolicy } from "./context";
 
 const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"];
 
 /** The managed node group in the private subnets: its role, launch template (IMDSv2, encrypted gp3) and scaling. */
-export function nodes(x: EksContext, vpc: awsx.ec2.Vpc, clusterName: pulumi.Input<string>): aws.eks.NodeGroup {
+export function nodes(x: EksContext, vpc: Vpc, clusterName: pulumi.Input<string>): aws.eks.NodeGroup {
     const { c, project, stack, tags, onAws } = x;
     const nodeRole = new aws.iam.Role(
         `${project}-nodes`,
