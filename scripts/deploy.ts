@@ -1,16 +1,20 @@
 /**
- * The main command: `npm run deploy -- --stack dev [--preview | --destroy | --refresh] [--backend URL] [--cwd DIR] [--install-cli]`.
+ * The main command: `npm run deploy -- --stack dev [--preview | --destroy | --refresh] [--policy-pack DIR [--policy-pack-config FILE]]
+ * [--backend URL] [--cwd DIR] [--install-cli]`.
  * Drives the Pulumi engine through the Automation API; CI calls the same module.
  */
 import { parseArgs } from "util";
 import { Action, runStack } from "./driver";
 import { isConfigFailure, PULUMI_CLI_VERSION, UsageError } from "./preflight";
 
-const USAGE = `usage: npm run deploy -- --stack <name> [--preview | --destroy | --refresh] [--backend <url>] [--cwd <dir>] [--install-cli]
+const USAGE = `usage: npm run deploy -- --stack <name> [--preview | --destroy | --refresh] [--policy-pack <dir> [--policy-pack-config <file>]]
+                         [--backend <url>] [--cwd <dir>] [--install-cli]
 
   --stack, -s <name>  stack to create or select (dev, eks, gke, ...)
   --preview           show what would change; --destroy: delete everything; --refresh: read the cluster back
                       (default: pulumi up)
+  --policy-pack <dir> enforce a CrossGuard pack on up/preview (this repository's: policy); a violation fails the run
+  --policy-pack-config <file>  its config, e.g. policy/eks.json (protectData on)
   --backend <url>     state backend (default: $PULUMI_BACKEND_URL, else file://<project>/.pulumi-state)
   --cwd <dir>         project directory (default: this repository)
   --install-cli       no Pulumi CLI on PATH? install ${PULUMI_CLI_VERSION} into ~/.pulumi/versions/${PULUMI_CLI_VERSION} and use it
@@ -20,7 +24,18 @@ exit codes:
   1  the engine failed (a resource operation, the cluster, the cloud)
   2  usage or config error (bad option, no Pulumi CLI, missing kube context, invalid stack config)`;
 
-type Options = { stack?: string; preview: boolean; destroy: boolean; refresh: boolean; backend?: string; cwd?: string; "install-cli": boolean; help: boolean };
+type Options = {
+    stack?: string;
+    preview: boolean;
+    destroy: boolean;
+    refresh: boolean;
+    "policy-pack"?: string;
+    "policy-pack-config"?: string;
+    backend?: string;
+    cwd?: string;
+    "install-cli": boolean;
+    help: boolean;
+};
 
 function parse(): Options {
     try {
@@ -30,6 +45,8 @@ function parse(): Options {
                 preview: { type: "boolean", default: false },
                 destroy: { type: "boolean", default: false },
                 refresh: { type: "boolean", default: false },
+                "policy-pack": { type: "string" },
+                "policy-pack-config": { type: "string" },
                 backend: { type: "string" },
                 cwd: { type: "string" },
                 "install-cli": { type: "boolean", default: false },
@@ -50,6 +67,7 @@ async function main(): Promise<number> {
     }
     const chosen = (["preview", "destroy", "refresh"] as const).filter((a) => values[a]);
     if (!values.stack || chosen.length > 1) throw new UsageError(USAGE);
+    if (values["policy-pack-config"] && !values["policy-pack"]) throw new UsageError(`--policy-pack-config needs --policy-pack\n\n${USAGE}`);
     const action: Action = chosen[0] ?? "up";
     const controller = new AbortController();
     process.once("SIGINT", () => controller.abort());
@@ -60,6 +78,7 @@ async function main(): Promise<number> {
             backendUrl: values.backend,
             workDir: values.cwd,
             installCli: values["install-cli"],
+            policyPack: values["policy-pack"] ? { dir: values["policy-pack"], config: values["policy-pack-config"] } : undefined,
             signal: controller.signal,
         });
         if (action !== "destroy") {

@@ -27,6 +27,8 @@ export interface DriverOptions {
     onEvent?: (event: EngineEvent) => void;
     /** Install the pinned Pulumi CLI through the Automation API when it is missing, and use it. */
     installCli?: boolean;
+    /** A CrossGuard pack (directory) enforced on up and preview, with its config file. */
+    policyPack?: { dir: string; config?: string };
 }
 
 export interface DriverResult {
@@ -160,20 +162,24 @@ export async function runStack(opts: DriverOptions): Promise<DriverResult> {
 async function perform(stack: Stack, opts: DriverOptions, onOutput: (s: string) => void, log: (s: string) => void): Promise<DriverResult> {
     const started = Date.now();
     const common = { onOutput, onEvent: opts.onEvent, signal: opts.signal };
+    const policy = opts.policyPack && {
+        policyPacks: [path.resolve(opts.policyPack.dir)],
+        policyPackConfigs: opts.policyPack.config ? [path.resolve(opts.policyPack.config)] : undefined,
+    };
     let changes: OpMap = {};
     let outputs: OutputMap = {};
     switch (opts.action) {
         case "up": {
             await ensureSecrets(stack, log);
             await recoverInterruptedUpdate(stack, log, onOutput);
-            const res = await stack.up(common);
+            const res = await stack.up({ ...common, ...policy });
             changes = res.summary.resourceChanges ?? {};
             outputs = res.outputs;
             break;
         }
         case "preview": {
             await ensureSecrets(stack, log);
-            changes = (await stack.preview({ ...common, diff: true })).changeSummary;
+            changes = (await stack.preview({ ...common, ...policy, diff: true })).changeSummary;
             outputs = await stack.outputs();
             break;
         }

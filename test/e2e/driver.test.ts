@@ -137,6 +137,19 @@ describe.skipIf(skip)("driver with the real engine", { timeout: 300_000 }, () =>
         }
     });
 
+    it("enforces the repository's policy pack in the engine (the host's RunPlugin), and refuses a bad pack config", async () => {
+        const pack = { dir: path.join(ROOT, "policy") };
+        output.length = 0;
+        const checked = await drive("preview", { policyPack: pack });
+        expect(changedCount(checked.changes)).toBe(0);
+        // The engine started the pack and lists it as passed; its policies concern Kubernetes objects only.
+        expect(output.join("")).toMatch(/Policies:[\s\S]*ticketbuster@v[\d.]+ \(local: policy\)/);
+
+        const config = path.join(backendDir, "policy-config.json");
+        fs.writeFileSync(config, JSON.stringify({ "protected-data-volumes": { protectData: "yes" } }));
+        await expect(drive("preview", { policyPack: { ...pack, config } })).rejects.toThrow(/protected-data-volumes[\s\S]*protectData/);
+    });
+
     it("destroys everything", async () => {
         const destroyed = await drive("destroy");
         expect(destroyed.changes.delete).toBe(7);

@@ -10,10 +10,10 @@
 // project's node_modules, so the program runs in the real @pulumi/pulumi runtime.
 //
 // Supported: Handshake, GetPluginInfo, GetRequiredPlugins (node_modules scan),
-// Run (runtime options typescript/nodeargs/tsconfig), GetProgramDependencies, About.
+// Run (runtime options typescript/nodeargs/tsconfig), RunPlugin (policy packs, Node.js
+// plugins), GetProgramDependencies, About.
 // Not supported: InstallDependencies (run npm yourself), codegen (GenerateProject,
-// GeneratePackage, GenerateProgram, Pack, Link), RunPlugin (Node.js component
-// providers), policy packs.
+// GeneratePackage, GenerateProgram, Pack, Link).
 package main
 
 import (
@@ -30,6 +30,8 @@ import (
 	"strings"
 	"sync"
 
+	sdk "github.com/pulumi/pulumi/sdk/v3"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -256,6 +258,108 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	default:
 		return &pulumirpc.RunResponse{Error: fmt.Sprintf("Problem executing program (could not run language executor): %v", err)}, nil
 	}
+}
+
+// -------------------------------------------------------------- RunPlugin
+
+// RunPlugin runs a Node.js plugin the way upstream's host does: a policy pack (kind "analyzer", what
+// `pulumi preview --policy-pack <dir>` asks for) through @pulumi/pulumi's run-policy-pack in the pack's
+// directory, behind the SDK's PolicyProxy, which hands the pack the stack's configuration; any other
+// kind through run-plugin. Output goes back to the engine on the stream, which is how it learns the
+// plugin's port.
+func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer) error {
+	ctx := server.Context()
+	closer, stdout, stderr, err := rpcutil.MakeRunPluginStreams(server, false)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+
+	node, err := nodeBinary()
+	if err != nil {
+		return err
+	}
+	info := req.GetInfo()
+	dir := info.GetProgramDirectory()
+	opts := parseOptions(info)
+	analyzer := req.GetKind() == string(apitype.AnalyzerPlugin)
+	module := "@pulumi/pulumi/cmd/run-plugin"
+	if analyzer {
+		module = "@pulumi/pulumi/cmd/run-policy-pack"
+	}
+	runPath, err := resolveModule(node, dir, module)
+	if err != nil {
+		return err
+	}
+
+	env := req.GetEnv()
+	if opts.typescript {
+		env = append(env, "PULUMI_NODEJS_TYPESCRIPT=true")
+	}
+	if opts.tsconfig != "" {
+		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+opts.tsconfig)
+	}
+	args := append([]string{runPath}, opts.nodeArgs...)
+	// A policy pack takes its directory last, any other plugin first.
+	if analyzer {
+		args = append(append(args, req.GetArgs()...), dir)
+	} else {
+		args = append(append(args, dir), req.GetArgs()...)
+	}
+
+	var proxy *sdk.PolicyProxy
+	if analyzer {
+		if proxy, stdout, err = sdk.NewPolicyProxy(ctx, stdout); err != nil {
+			return fmt.Errorf("could not start the policy pack proxy: %w", err)
+		}
+		config, err := proxy.AwaitConfiguration(ctx)
+		if err != nil {
+			return fmt.Errorf("could not get the stack configuration: %w", err)
+		}
+		if config != nil {
+			add := func(k, v string) {
+				if v != "" {
+					env = append(env, k+"="+v)
+				}
+			}
+			add("PULUMI_NODEJS_ORGANIZATION", config.GetOrganization())
+			add("PULUMI_NODEJS_PROJECT", config.GetProject())
+			add("PULUMI_NODEJS_STACK", config.GetStack())
+			add("PULUMI_NODEJS_DRY_RUN", strconv.FormatBool(config.GetDryRun()))
+			if config.GetConfig() != nil {
+				b, err := json.Marshal(config.GetConfig())
+				if err != nil {
+					return err
+				}
+				add("PULUMI_CONFIG", string(b))
+			}
+		}
+	}
+
+	cmd := exec.CommandContext(ctx, node, args...)
+	cmd.Dir = req.GetPwd()
+	if analyzer {
+		cmd.Dir = dir // policy packs have always run in their own directory
+	}
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("could not start node: %w", err)
+	}
+	h.track(cmd, true)
+	defer h.track(cmd, false)
+	if proxy != nil {
+		if err := proxy.Attach(ctx, cmd); err != nil {
+			return fmt.Errorf("could not attach the policy pack proxy: %w", err)
+		}
+	} else if err := cmd.Wait(); err != nil {
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			return fmt.Errorf("Program exited with non-zero exit code: %d", exitErr.ExitCode())
+		}
+		return fmt.Errorf("Problem executing plugin program (could not run language executor): %w", err)
+	}
+	return closer.Close()
 }
 
 func (h *host) track(cmd *exec.Cmd, add bool) {
