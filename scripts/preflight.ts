@@ -54,6 +54,8 @@ export async function checkKubeContext(stack: Stack, project: string, workDir: s
     if (problem) throw new UsageError(problem);
 }
 
-/** Config errors the program or the SDK reports through the engine; they are the user's to fix. */
+/** Config errors the program, the SDK or the engine (a policy pack's config) report; they are the user's to fix. */
 export const isConfigFailure = (message: string): boolean =>
-    /Invalid stack configuration:|Missing required configuration variable|Configuration '[^']+' value '[^']*' is not a valid/.test(message);
+    /Invalid stack configuration:|Missing required configuration variable|Configuration '[^']+' value '[^']*' is not a valid|error: validating policy config/.test(
+        message,
+    );

@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
+import { isConfigFailure } from "../scripts/preflight";
 
 const ROOT = path.join(__dirname, "..");
 const DEPLOY = path.join(ROOT, "scripts", "deploy.ts");
@@ -47,5 +48,24 @@ describe("npm run deploy without a Pulumi CLI", () => {
         const noStack = deploy("--preview");
         expect(noStack.status).toBe(2);
         expect(noStack.stderr).toContain("usage: npm run deploy");
+    });
+
+    it("documents --policy-pack and refuses a pack config without a pack (exit code 2)", () => {
+        expect(deploy("--help").stdout).toMatch(/--policy-pack <dir>[\s\S]*--policy-pack-config <file>/);
+        const r = deploy("--stack", "eks", "--preview", "--policy-pack-config", "policy/eks.json");
+        expect(r.status).toBe(2);
+        expect(r.stderr).toContain("--policy-pack-config needs --policy-pack");
+    });
+});
+
+describe("which failures are the user's config to fix (exit code 2)", () => {
+    it.each([
+        ["the program's validation", "error: Invalid stack configuration:\n  - ticketbuster:app: got \"nope\""],
+        ["a missing key", "Missing required configuration variable 'ticketbuster:dbPassword'"],
+        ["a policy pack's config", "error: validating policy config: ticketbuster 1.0.0  protected-data-volumes: protectData: Invalid type."],
+    ])("%s", (_what, message) => expect(isConfigFailure(message)).toBe(true));
+
+    it("leaves an engine failure at exit code 1", () => {
+        expect(isConfigFailure("error: resource apps/v1/Deployment frontend was not created: timed out")).toBe(false);
     });
 });
