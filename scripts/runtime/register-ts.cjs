@@ -1,9 +1,9 @@
 // How Pulumi's Node runtime loads the program's TypeScript (Pulumi.yaml: `typescript: false` and
 // `nodeargs: --require ./scripts/runtime/register-ts.cjs`): esbuild strips the types of each .ts file as
 // it is required. The runtime's own path is ts-node, which loads the 9 MB TypeScript compiler and
-// transpiles with it; even with type-checking off that cost ~0.5 s of a 2.9 s start-up here, esbuild
-// ~0.15 s (`npm run bench` prints both). Types are checked by `npm test` (tsc, with `isolatedModules`,
-// which refuses what a per-file transpiler could get wrong), never at `pulumi up`.
+// transpiles with it: even with type-checking off, start-up took 0.7 s (30%) longer (`npm run bench`
+// prints both). Types are checked by `npm test` (tsc, with `isolatedModules`, which refuses what a
+// per-file transpiler could get wrong), never at `pulumi up`.
 // Plain CommonJS on purpose: it must load before anything that could compile TypeScript.
 "use strict";
 require("./inspect-guard.cjs");
