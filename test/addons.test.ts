@@ -83,6 +83,12 @@ describe("local add-ons by default", () => {
         expect(t.values.ports.web.port).toBe(8000);
     });
 
+    it("gives Traefik the seccomp profile its namespace's restricted Pod Security level requires (the chart sets none)", () => {
+        const traefikNamespace = plain(one(run.resources, "kubernetes:core/v1:Namespace", "traefik").inputs);
+        expect(traefikNamespace.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+        expect(plain(chartNamed(run, "traefik").inputs).values.podSecurityContext).toEqual({ seccompProfile: { type: "RuntimeDefault" } });
+    });
+
     it("makes the app's routes wait for the controller", () => {
         const routes = one(run.resources, "ticketbuster:net:Routes");
         // A dependency on a component is one on each of its children: here the chart (and its CRDs).

@@ -53,6 +53,9 @@ export class Traefik extends pulumi.ComponentResource {
                     ports: { web: { port: args.webPort, exposedPort: 80 }, websecure: { expose: { default: false } } },
                     service: { type: "LoadBalancer" },
                     resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+                    // The chart's defaults set no seccomp profile, which the namespace's "restricted" level requires;
+                    // Helm merges this into the chart's runAsNonRoot/runAsUser defaults.
+                    podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
                 },
             },
             { parent: this },
