@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { clientPorts, isStateless } from "./apps/wiring";
+import { isStateless, publicTiers, tierPorts } from "./apps/wiring";
 import { CloudflareTunnel } from "./components/addons/cloudflare-tunnel";
 import { Monitoring, SCRAPERS } from "./components/addons/monitoring";
 import { Application } from "./components/application";
@@ -40,7 +40,7 @@ export async function main(): Promise<Record<string, unknown>> {
             routes: app.routes && {
                 routing: cfg.routing,
                 host: cfg.routeHost ?? app.routes.host,
-                className: cfg.routing === "gateway" ? routing.gatewayClassName : routing.ingressClassName,
+                className: routeClassName(cfg, routing),
                 listenerPort: routing.listenerPort,
                 sources: routing.sources,
                 ingressAnnotations: routing.ingressAnnotations,
@@ -83,7 +83,7 @@ function appAddons(cfg: StackConfig, platform: Platform, application: Applicatio
                     ? {
                           host: addons.grafanaHost,
                           routing: cfg.routing,
-                          className: cfg.routing === "gateway" ? routing.gatewayClassName : routing.ingressClassName,
+                          className: routeClassName(cfg, routing),
                           listenerPort: routing.listenerPort,
                       }
                     : undefined,
@@ -91,14 +91,14 @@ function appAddons(cfg: StackConfig, platform: Platform, application: Applicatio
             { ...opts, dependsOn: [...opts.dependsOn, ...(routing.dependsOn ?? [])] },
         );
     }
-    const publicTier = app.tiers.filter(isStateless).find((t) => t.public);
+    const [publicTier] = publicTiers(app);
     if (addons.cloudflareTunnelToken && publicTier) {
         new CloudflareTunnel(
             "cloudflared",
             {
                 namespace: cfg.namespace,
                 token: addons.cloudflareTunnelToken,
-                publicTier: { name: publicTier.name, ports: clientPorts(publicTier).map((p) => p.port) },
+                publicTier: tierPorts(publicTier),
                 labels,
             },
             opts,
@@ -117,9 +117,12 @@ function appAddons(cfg: StackConfig, platform: Platform, application: Applicatio
     };
 }
 
+/** The route class of the chosen routing (Gateway API or Ingress) on this target. */
+const routeClassName = (cfg: StackConfig, routing: Platform["routing"]) => (cfg.routing === "gateway" ? routing.gatewayClassName : routing.ingressClassName);
+
 /** Config wins; else what the app's public tier asks for on this kind of target; else a LoadBalancer. */
 function publicServiceTypeOf(cfg: StackConfig, platform: Platform) {
-    const declared = cfg.app.tiers.filter(isStateless).find((t) => t.public)?.publicServiceType?.[platform.kind];
+    const declared = publicTiers(cfg.app)[0]?.publicServiceType?.[platform.kind];
     return cfg.frontendServiceType ?? declared ?? "LoadBalancer";
 }
 

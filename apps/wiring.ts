@@ -91,11 +91,17 @@ export function dependencyEdges<N extends string>(app: AppSpec<N>): Edge[] {
     );
 }
 
+/** A tier as a NetworkPolicy admits it: its name and the container ports its clients use. */
+export const tierPorts = (tier: Tier<string>): { name: string; ports: number[] } => ({ name: tier.name, ports: clientPorts(tier).map((p) => p.port) });
+
 /** The tiers a route reaches, with their container ports. */
 export function routedTiers<N extends string>(app: AppSpec<N>): { name: string; ports: number[] }[] {
     const names = [...new Set((app.routes?.paths ?? []).map((p) => p.tier))];
-    return names.map((name) => ({ name, ports: clientPorts(tierByName(app, name)).map((p) => p.port) }));
+    return names.map((name) => tierPorts(tierByName(app, name)));
 }
+
+/** The tiers that outside traffic reaches directly (their Service is the app's public one). */
+export const publicTiers = <N extends string>(app: AppSpec<N>): StatelessTier<N>[] => app.tiers.filter(isStateless).filter((t) => t.public);
 
 /**
  * What a tier waits for before it starts: the data stores it declares, or with rolloutInOrder every

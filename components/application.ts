@@ -8,12 +8,14 @@ import {
     hostOf,
     isStateless,
     isStore,
+    publicTiers,
     routedTiers,
     secretEnv,
     servicePortOf,
     storeByName,
     startOrder,
     tierByName,
+    tierPorts,
     waitsFor,
 } from "../apps/wiring";
 import type { Routing } from "../config/schema";
@@ -136,7 +138,7 @@ export class Application extends pulumi.ComponentResource {
             {
                 namespace,
                 edges: dependencyEdges(app),
-                publicTiers: app.tiers.filter((t) => isStateless(t) && t.public).map((t) => ({ name: t.name, ports: clientPorts(t).map((p) => p.port) })),
+                publicTiers: publicTiers(app).map(tierPorts),
                 routedTiers: args.routes ? routedTiers(app) : [],
                 routeSources: args.routes?.sources ?? [],
                 external: Object.fromEntries(app.tiers.filter(isStateless).filter((t) => t.external?.length).map((t) => [t.name, t.external ?? []])),

@@ -94,6 +94,10 @@ function problemsOf(ns: string, error: z.ZodError, raw: Record<string, unknown>,
     });
 }
 
+/** A required secret that is not set, with the command that sets it. */
+const missingSecret = (ns: string, key: string, requiredBy: string) =>
+    `${ns}:${key}: got nothing; a secret is required by ${requiredBy}, set it with: pulumi config set --secret --stack ${pulumi.getStack()} ${ns}:${key} <value>`;
+
 /** The chosen app's secrets: each required, of the right shape when the app says so; never echoed. */
 function appSecrets(ns: string, app: AppSpec, rawSecrets: Record<string, string>, problems: string[]): Record<string, pulumi.Output<string>> {
     const config = new pulumi.Config(ns);
@@ -101,10 +105,7 @@ function appSecrets(ns: string, app: AppSpec, rawSecrets: Record<string, string>
     for (const { key, format } of secretKeysOf(app)) {
         const value = rawSecrets[key];
         if (value === undefined) {
-            problems.push(
-                `${ns}:${key}: got nothing; a secret is required by app ${app.name}, set it with: ` +
-                    `pulumi config set --secret --stack ${pulumi.getStack()} ${ns}:${key} <value>`,
-            );
+            problems.push(missingSecret(ns, key, `app ${app.name}`));
         } else if (format && !format.pattern.test(value)) {
             problems.push(`${ns}:${key}: got a value of another shape (not shown: it is a secret); app ${app.name} needs ${format.hint}`);
         } else {
@@ -119,10 +120,7 @@ function addonSecrets(ns: string, addons: { monitoring: boolean }, rawSecrets: R
     const config = new pulumi.Config(ns);
     for (const { key } of addonSecretKeys(addons)) {
         if (rawSecrets[key] === undefined) {
-            problems.push(
-                `${ns}:${key}: got nothing; a secret is required by addons.monitoring, set it with: ` +
-                    `pulumi config set --secret --stack ${pulumi.getStack()} ${ns}:${key} <value>`,
-            );
+            problems.push(missingSecret(ns, key, "addons.monitoring"));
         }
     }
     return {

@@ -25,9 +25,14 @@ const byKey = (rs: Registration[]) => Object.fromEntries(rs.map((r) => [key(r), 
 
 /** What the runtime path registers, less the Stack resource that `cmd/run` adds around the program. */
 async function registeredByRuntime(stack: string, config: Record<string, string>): Promise<Registration[]> {
-    const dump = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tb-runtime-")), "registrations.json");
-    await runStartup(stack, PATHS.configured(), config, { PROBE_DUMP: dump });
-    return (JSON.parse(fs.readFileSync(dump, "utf8")) as Registration[]).filter((r) => r.type !== "pulumi:pulumi:Stack");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tb-runtime-"));
+    try {
+        const dump = path.join(dir, "registrations.json");
+        await runStartup(stack, PATHS.configured(), config, { PROBE_DUMP: dump });
+        return (JSON.parse(fs.readFileSync(dump, "utf8")) as Registration[]).filter((r) => r.type !== "pulumi:pulumi:Stack");
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
 }
 
 describe("the runtime's loader (Pulumi.yaml runtime options)", () => {

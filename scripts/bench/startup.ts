@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { TEST_SECRETS } from "../../test/harness";
+import { MOCK_KUBECONFIG, stackConfig, TEST_SECRETS } from "../../test/harness";
 
 const ROOT = path.join(__dirname, "..", "..");
 const PROJECT = "ticketbuster";
@@ -57,12 +57,7 @@ export interface Startup {
 
 /** Stack file config plus every catalog secret, as `PULUMI_CONFIG` gives it to the program. */
 export function programConfig(stack: string, overrides: Record<string, string> = {}): { config: Record<string, string>; secretKeys: string[] } {
-    const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
-    const config: Record<string, string> = {};
-    for (const [key, value] of Object.entries(doc.config ?? {})) {
-        if (value !== null && typeof value === "object" && "secure" in value) continue;
-        config[key] = typeof value === "string" ? value : JSON.stringify(value);
-    }
+    const config = stackConfig(stack);
     for (const [key, value] of Object.entries(overrides)) config[`${PROJECT}:${key}`] = value;
     const secretKeys = Object.keys(TEST_SECRETS).map((k) => `${PROJECT}:${k}`);
     for (const [key, value] of Object.entries(TEST_SECRETS)) config[`${PROJECT}:${key}`] = value;
@@ -93,7 +88,7 @@ export async function runProgramProcess(stack: string, startup: StartupPath, ove
         PULUMI_NODEJS_TYPESCRIPT: String(runtime.typescript),
         TS_NODE_CACHE_DIRECTORY: cache,
         // The local target checks its kube context: the bench does not depend on this machine's kubeconfig.
-        KUBECONFIG: path.join(ROOT, "test", "fixtures", "kube", "docker-desktop.yaml"),
+        KUBECONFIG: MOCK_KUBECONFIG,
         ...extraEnv,
     };
     delete env.PULUMI_NODEJS_TSCONFIG_PATH;

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { changedCount, DriverOptions, runStack } from "../../scripts/driver";
 import { ENGINE_TOOLS, killEngine, useToolchain } from "../../scripts/e2e/session";
+import { MOCK_KUBECONFIG } from "../harness";
 
 const ROOT = path.join(__dirname, "..", "..");
 const PROJECT_DIR = path.join(ROOT, "test", "fixtures", "driver-project");
@@ -41,7 +42,7 @@ describe.skipIf(skip)("driver with the real engine", { timeout: 300_000 }, () =>
     beforeAll(() => {
         ({ backendDir } = useToolchain(ENGINE_TOOLS));
         // The fixture stack is a local-target stack: the driver checks its kube context (docker-desktop).
-        process.env.KUBECONFIG = path.join(ROOT, "test", "fixtures", "kube", "docker-desktop.yaml");
+        process.env.KUBECONFIG = MOCK_KUBECONFIG;
         fs.rmSync(STACK_FILE, { force: true });
     });
 
