@@ -3,7 +3,7 @@ import * as path from "path";
 import { isStateless, publicTiers, tierPorts } from "./apps/wiring";
 import { CloudflareTunnel } from "./components/addons/cloudflare-tunnel";
 import { Monitoring, SCRAPERS } from "./components/addons/monitoring";
-import { Application } from "./components/application";
+import { Application, ReleaseArgs } from "./components/application";
 import { readSqlDir } from "./components/sql-seed-job";
 import { loadConfig, StackConfig } from "./config";
 import { createPlatform, Platform } from "./stacks";
@@ -19,6 +19,7 @@ export async function main(): Promise<Record<string, unknown>> {
         const tag = cfg.imageTags?.[tier.name] ?? cfg.imageTag;
         images[tier.name] = pulumi.interpolate`${platform.imageRepository(tier.image)}:${tag}`;
     }
+    const releases = releasesOf(cfg, platform);
     const publicServiceType = publicServiceTypeOf(cfg, platform);
     const routing = platform.routing;
 
@@ -29,6 +30,7 @@ export async function main(): Promise<Record<string, unknown>> {
             namespace: cfg.namespace,
             images,
             replicas: cfg.replicas ?? {},
+            releases,
             storageClass: platform.storageClass,
             publicServiceType,
             loadBalancerAnnotations: platform.loadBalancerAnnotations,
@@ -79,6 +81,7 @@ function appAddons(cfg: StackConfig, platform: Platform, application: Applicatio
                 namespace: cfg.namespace,
                 grafanaAdminPassword: addons.grafanaAdminPassword,
                 labels,
+                releasedTiers: Object.keys(cfg.releases ?? {}),
                 grafanaRoute: addons.grafanaHost
                     ? {
                           host: addons.grafanaHost,
@@ -115,6 +118,18 @@ function appAddons(cfg: StackConfig, platform: Platform, application: Applicatio
                 : "kubectl port-forward -n monitoring svc/monitoring-grafana 3000:80 (user admin, password: pulumi config get grafanaAdminPassword)"
             : undefined,
     };
+}
+
+/** Config `releases`: the new version's image per released tier, from the same repository as the stable one. */
+function releasesOf(cfg: StackConfig, platform: Platform): Record<string, ReleaseArgs> | undefined {
+    if (!cfg.releases) return undefined;
+    return Object.fromEntries(
+        Object.entries(cfg.releases).map(([name, r]) => {
+            const tier = cfg.app.tiers.find((t) => t.name === name);
+            if (!tier || !isStateless(tier)) throw new Error(`releases.${name}: not a stateless tier of ${cfg.app.name}`);
+            return [name, { image: pulumi.interpolate`${platform.imageRepository(tier.image)}:${r.imageTag}`, tag: r.imageTag, weight: r.weight, header: r.header }];
+        }),
+    );
 }
 
 /** The route class of the chosen routing (Gateway API or Ingress) on this target. */

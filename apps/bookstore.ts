@@ -1,3 +1,4 @@
+import { HTTP_REQUESTS_ERROR_RATIO, MICROMETER_ERROR_RATIO } from "./metrics";
 import { AppSpec, AutoscalingSpec, StatelessTier } from "./types";
 import { mongodb, postgres, rabbitmq } from "./stores";
 
@@ -29,7 +30,7 @@ const java = (t: Extra): StatelessTier<TierName> => ({
     env: { JAVA_TOOL_OPTIONS: "-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError" },
     // Tomcat's work directory.
     scratchPaths: ["/tmp"],
-    metrics: { port: "http", path: "/actuator/prometheus" },
+    metrics: { port: "http", path: "/actuator/prometheus", errorRatio: MICROMETER_ERROR_RATIO },
     autoscaling,
     ...t,
 });
@@ -44,7 +45,7 @@ const python = (t: Extra): StatelessTier<TierName> => ({
     health: { liveness: "/health", readiness: "/health" },
     resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
     scratchPaths: ["/tmp"],
-    metrics: { port: "http", path: "/metrics" },
+    metrics: { port: "http", path: "/metrics", errorRatio: HTTP_REQUESTS_ERROR_RATIO },
     autoscaling,
     ...t,
 });

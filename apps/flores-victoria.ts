@@ -1,3 +1,4 @@
+import { HTTP_REQUESTS_ERROR_RATIO } from "./metrics";
 import { nginxFrontend } from "./nginx-frontend";
 import { AppSpec, StatelessTier } from "./types";
 import { mongodb, postgres, redis } from "./stores";
@@ -63,7 +64,7 @@ const backend = (name: Backend, extra: Partial<StatelessTier<TierName>> = {}): S
     health: { liveness: "/health", readiness: "/health" },
     resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
     scratchPaths: ["/tmp"],
-    metrics: { port: "http", path: "/metrics" },
+    metrics: { port: "http", path: "/metrics", errorRatio: HTTP_REQUESTS_ERROR_RATIO },
     dependsOn: [STORE_OF[name]],
     ...extra,
 });
@@ -105,7 +106,7 @@ export const floresVictoria: AppSpec<TierName> = {
             resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
             scratchPaths: ["/tmp"],
             secrets: ["jwt-secret"],
-            metrics: { port: "http", path: "/metrics" },
+            metrics: { port: "http", path: "/metrics", errorRatio: HTTP_REQUESTS_ERROR_RATIO },
             autoscaling: { minReplicas: 2, maxReplicas: 6, targetCpuUtilization: 70, targetMemoryUtilization: 80 },
             // Every backend, and Redis for rate limiting.
             dependsOn: [...BACKENDS, "redis"],

@@ -1,3 +1,4 @@
+import { HTTP_REQUESTS_ERROR_RATIO } from "./metrics";
 import { nginxFrontend } from "./nginx-frontend";
 import { AppSpec } from "./types";
 import { postgres } from "./stores";
@@ -42,7 +43,7 @@ export const proyecto06: AppSpec<TierName> = {
             health: { liveness: "/health", readiness: "/health" },
             resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
             scratchPaths: ["/tmp"],
-            metrics: { port: "http", path: "/metrics" },
+            metrics: { port: "http", path: "/metrics", errorRatio: HTTP_REQUESTS_ERROR_RATIO },
             dependsOn: ["database"],
         },
         postgres({

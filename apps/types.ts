@@ -95,11 +95,24 @@ export interface StatelessTier<N extends string> extends TierBase<N> {
     /** App secrets (AppSpec.secrets names) this tier receives as env vars. */
     secrets?: string[];
     /** Where Prometheus scrapes it (the monitoring add-on makes a ServiceMonitor of this). */
-    metrics?: { port: string; path: string };
+    metrics?: MetricsSpec;
     /** Destinations outside the cluster it reaches (HTTPS to a payment provider...). */
     external?: ExternalEndpoint[];
     /** Kubernetes API access; without rules the ServiceAccount has no token at all. */
     apiRules?: ApiRule[];
+}
+
+/** Where Prometheus scrapes a tier, and how its failures show in what it serves. */
+export interface MetricsSpec {
+    /** Named container port and HTTP path of the Prometheus endpoint. */
+    port: string;
+    path: string;
+    /**
+     * PromQL of the share of its requests that failed with a 5xx, which a release checks on the
+     * canary (apps/metrics.ts has the usual client libraries'). `$selector` stands for the label
+     * matchers of the pods measured, `$window` for the rate window, e.g. 2m.
+     */
+    errorRatio: string;
 }
 
 export type ServiceType = "LoadBalancer" | "NodePort" | "ClusterIP";

@@ -19,6 +19,7 @@ import {
     waitsFor,
 } from "../apps/wiring";
 import type { Routing } from "../config/schema";
+import { CanaryRelease, canaryName, stableName } from "./canary-release";
 import { DataStore } from "./data-store";
 import { NetworkPolicies } from "./network-policies";
 import { contentHash, labelsFor, Ownership } from "./pod";
@@ -50,6 +51,8 @@ export interface ApplicationArgs {
     sql: Record<string, string>;
     /** Who scrapes the tiers' metrics ports (the monitoring add-on); left out, nobody. */
     scrapers?: Peer[];
+    /** Per stateless tier being released (config `releases`): the new image and its share. */
+    releases?: Record<string, ReleaseArgs>;
     routes?: {
         routing: Routing;
         host: string;
@@ -62,10 +65,18 @@ export interface ApplicationArgs {
     };
 }
 
+export interface ReleaseArgs {
+    image: pulumi.Input<string>;
+    tag: string;
+    weight: number;
+    header: { name: string; value: string };
+}
+
 /** Any application of the catalog in one namespace: its tiers, config, secrets, policies and routes. */
 export class Application extends pulumi.ComponentResource {
     readonly namespace: k8s.core.v1.Namespace;
     readonly tiers: Record<string, StatelessService | DataStore> = {};
+    readonly canaries: Record<string, CanaryRelease> = {};
     readonly publicService?: k8s.core.v1.Service;
     readonly seedJob?: SqlSeedJob;
     readonly routes?: Routes;
@@ -111,6 +122,8 @@ export class Application extends pulumi.ComponentResource {
                 this.tiers[tier.name] = createStore(tier, { namespace, owner, storageClass: args.storageClass, protectData: args.protectData }, opts);
                 continue;
             }
+            const replicas = args.replicas[tier.name] ?? tier.replicas;
+            const env = [...dependencyEnv(app, tier.dependsOn), ...secretEnv(app, tier.secrets)];
             const service = new StatelessService(
                 tier.name,
                 {
@@ -118,8 +131,8 @@ export class Application extends pulumi.ComponentResource {
                     owner,
                     tier,
                     image: args.images[tier.name],
-                    replicas: args.replicas[tier.name] ?? tier.replicas,
-                    env: [...dependencyEnv(app, tier.dependsOn), ...secretEnv(app, tier.secrets)],
+                    replicas,
+                    env,
                     configMapName: appConfig.metadata.name,
                     configChecksum,
                     publicServiceType: args.publicServiceType,
@@ -129,6 +142,29 @@ export class Application extends pulumi.ComponentResource {
             );
             this.tiers[tier.name] = service;
             if (tier.public) this.publicService = service.service;
+
+            const release = args.releases?.[tier.name];
+            if (release) {
+                this.canaries[tier.name] = new CanaryRelease(
+                    canaryName(tier.name),
+                    {
+                        namespace,
+                        owner,
+                        tier,
+                        image: release.image,
+                        tag: release.tag,
+                        weight: release.weight,
+                        stableReplicas: Math.max(replicas, tier.autoscaling?.minReplicas ?? 0),
+                        routed: args.routes !== undefined && routedTiers(app).some((t) => t.name === tier.name),
+                        serviceAccountName: service.account.metadata.name,
+                        env,
+                        configMapName: appConfig.metadata.name,
+                        configChecksum,
+                    },
+                    // After the stable tier: a release never starts before the version it is compared with.
+                    { ...opts, dependsOn: [...(opts.dependsOn as pulumi.Resource[]), service] },
+                );
+            }
         }
 
         if (app.seed && Object.keys(args.sql).length > 0) this.seedJob = this.seed(args, owner, namespace, ready);
@@ -161,7 +197,14 @@ export class Application extends pulumi.ComponentResource {
                     host: r.host,
                     paths: app.routes.paths.map(({ path, tier }) => {
                         const target = tierByName(app, tier);
-                        return { path, service: hostOf(target), port: servicePortOf(clientPorts(target)[0]) };
+                        const release = args.releases?.[tier];
+                        const canary = release && {
+                            stableService: stableName(tier),
+                            canaryService: canaryName(tier),
+                            weight: release.weight,
+                            header: release.header,
+                        };
+                        return { path, service: hostOf(target), port: servicePortOf(clientPorts(target)[0]), canary };
                     }),
                     routing: r.routing,
                     className: r.className,
@@ -169,7 +212,16 @@ export class Application extends pulumi.ComponentResource {
                     ingressAnnotations: r.ingressAnnotations,
                 },
                 // After the Services they point at; before the controller on destroy (so its load balancer goes first).
-                { ...inNamespace, dependsOn: [this.namespace, ...app.routes.paths.map((p) => this.tiers[p.tier]), ...(r.dependsOn ?? [])] },
+                {
+                    ...inNamespace,
+                    dependsOn: [
+                        this.namespace,
+                        ...app.routes.paths.map((p) => this.tiers[p.tier]),
+                        // Traffic moves to a canary once its pods are Ready.
+                        ...Object.values(this.canaries),
+                        ...(r.dependsOn ?? []),
+                    ],
+                },
             );
         }
 

@@ -21,9 +21,29 @@ export interface GatewaySpec {
     listeners: GatewayListener[];
 }
 
+/** A request header that must equal a value (HTTPHeaderMatch, type Exact). */
+export interface HTTPHeaderMatch {
+    type: "Exact";
+    name: string;
+    value: string;
+}
+
+/** All of a match's conditions must hold; a rule matches when any of its matches does. */
+export interface HTTPRouteMatch {
+    path: { type: "PathPrefix" | "Exact"; value: string };
+    headers?: HTTPHeaderMatch[];
+}
+
+/** A Service and port; with 2+ refs, `weight` splits the rule's requests in proportion (0 sends none). */
+export interface HTTPBackendRef {
+    name: string;
+    port: number;
+    weight?: number;
+}
+
 export interface HTTPRouteRule {
-    matches: { path: { type: "PathPrefix" | "Exact"; value: string } }[];
-    backendRefs: { name: string; port: number }[];
+    matches: HTTPRouteMatch[];
+    backendRefs: HTTPBackendRef[];
 }
 
 export interface HTTPRouteSpec {

@@ -1,21 +1,63 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Routing } from "../config/schema";
-import { Gateway, HTTPRoute } from "./gateway-api";
+import { Gateway, HTTPRoute, HTTPRouteRule } from "./gateway-api";
 import { labelsFor, Ownership } from "./pod";
 
 export interface RoutesArgs {
     namespace: pulumi.Input<string>;
     owner: Ownership;
     host: string;
-    /** Path prefix -> Service and its port. */
-    paths: { path: string; service: string; port: number }[];
+    /** Path prefix -> Service and its port; with a canary, the split between two versions of the tier. */
+    paths: RoutePath[];
     routing: Routing;
     /** GatewayClass (gateway) or IngressClass (ingress). */
     className: string;
     /** The Gateway's HTTP listener port. */
     listenerPort: number;
     ingressAnnotations?: Record<string, string>;
+}
+
+export interface RoutePath {
+    path: string;
+    service: string;
+    port: number;
+    /** A release of the tier behind this path (Gateway API only: Ingress has no standard weights). */
+    canary?: CanarySplit;
+}
+
+export interface CanarySplit {
+    /** The Service of the stable pods alone, and the canary's. */
+    stableService: string;
+    canaryService: string;
+    /** Percent of the path's requests the canary takes. */
+    weight: number;
+    /** Requests with this header go to the canary whatever the weight. */
+    header: { name: string; value: string };
+}
+
+/**
+ * A path's HTTPRoute rules: one backend; or, for a tier being released, the stable and canary
+ * Services weighted 100-w / w, and a rule that sends requests carrying the header to the canary only
+ * (the Gateway API ranks, on equal paths, the match with more header matches first).
+ */
+export function pathRules(p: RoutePath): HTTPRouteRule[] {
+    const path = { type: "PathPrefix" as const, value: p.path };
+    const c = p.canary;
+    if (!c) return [{ matches: [{ path }], backendRefs: [{ name: p.service, port: p.port }] }];
+    return [
+        {
+            matches: [{ path }],
+            backendRefs: [
+                { name: c.stableService, port: p.port, weight: 100 - c.weight },
+                { name: c.canaryService, port: p.port, weight: c.weight },
+            ],
+        },
+        {
+            matches: [{ path, headers: [{ type: "Exact", name: c.header.name, value: c.header.value }] }],
+            backendRefs: [{ name: c.canaryService, port: p.port }],
+        },
+    ];
 }
 
 /**
@@ -53,15 +95,15 @@ export class Routes extends pulumi.ComponentResource {
                     spec: {
                         parentRefs: [{ name: this.gateway.metadata.name, sectionName: "http" }],
                         hostnames: [args.host],
-                        rules: args.paths.map((p) => ({
-                            matches: [{ path: { type: "PathPrefix", value: p.path } }],
-                            backendRefs: [{ name: p.service, port: p.port }],
-                        })),
+                        rules: args.paths.flatMap(pathRules),
                     },
                 },
                 { parent },
             );
         } else {
+            const split = args.paths.find((p) => p.canary);
+            // Config validation refuses this first (config/releases.ts); a caller that skips it gets told here.
+            if (split) throw new Error(`routes: ${split.path} has a canary, which an Ingress cannot weigh; use routing gateway`);
             this.ingress = new k8s.networking.v1.Ingress(
                 name,
                 {

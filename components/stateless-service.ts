@@ -40,6 +40,8 @@ export interface StatelessServiceArgs {
  * when it has ports, a PodDisruptionBudget when it runs 2+ pods, and an HPA when it autoscales.
  */
 export class StatelessService extends pulumi.ComponentResource {
+    /** The tier's identity in the cluster (a release's canary runs as it too). */
+    readonly account: k8s.core.v1.ServiceAccount;
     readonly deployment: k8s.apps.v1.Deployment;
     readonly service?: k8s.core.v1.Service;
     readonly hpa?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
@@ -48,17 +50,16 @@ export class StatelessService extends pulumi.ComponentResource {
     constructor(name: string, args: StatelessServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ticketbuster:app:StatelessService", name, {}, opts);
         const { tier, namespace } = args;
-        const labels = labelsFor(args.owner, tier.name, "service");
+        const labels = labelsFor(args.owner, tier.name, STABLE_COMPONENT);
         const selector = selectorFor(tier.name);
         const meta = { name: tier.name, namespace, labels };
-        const scratchSpace = scratch(tier.scratchPaths);
         const usesApi = (tier.apiRules ?? []).length > 0;
         const parent = this;
 
         const account = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: meta, automountServiceAccountToken: usesApi }, { parent });
+        this.account = account;
         if (usesApi) this.grantApiAccess(name, meta, tier, account);
 
-        const firstPort = tier.ports[0]?.name;
         this.deployment = new k8s.apps.v1.Deployment(
             name,
             {
@@ -68,35 +69,8 @@ export class StatelessService extends pulumi.ComponentResource {
                     // on every `pulumi up` (the Kubernetes docs' advice).
                     replicas: tier.autoscaling ? undefined : args.replicas,
                     selector: { matchLabels: selector },
-                    strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-                    template: {
-                        metadata: { labels, annotations: { "ticketbuster.io/config-checksum": args.configChecksum } },
-                        spec: {
-                            serviceAccountName: account.metadata.name,
-                            automountServiceAccountToken: usesApi,
-                            enableServiceLinks: false,
-                            securityContext: restrictedPod(tier.uid),
-                            ...spreadPods(selector),
-                            containers: [
-                                {
-                                    name: tier.name,
-                                    image: args.image,
-                                    ports: containerPorts(tier.ports),
-                                    env: [
-                                        ...(firstPort ? [{ name: "PORT", value: String(tier.ports[0].port) }] : []),
-                                        ...Object.entries(tier.env ?? {}).map(([k, value]) => ({ name: k, value })),
-                                        ...args.env,
-                                    ],
-                                    envFrom: [{ configMapRef: { name: args.configMapName } }],
-                                    resources: tier.resources,
-                                    ...probes(tier.health, firstPort, tier.name),
-                                    securityContext: restrictedContainer(),
-                                    volumeMounts: scratchSpace.mounts,
-                                },
-                            ],
-                            volumes: scratchSpace.volumes,
-                        },
-                    },
+                    strategy: ROLLING_UPDATE,
+                    template: statelessPodTemplate({ ...args, labels, spread: selector, serviceAccountName: account.metadata.name }),
                 },
             },
             { parent },
@@ -163,4 +137,66 @@ export class StatelessService extends pulumi.ComponentResource {
             { parent: this },
         );
     }
+}
+
+/**
+ * The `app.kubernetes.io/component` of a tier's stable pods. A release's canary pods carry another
+ * (components/canary-release.ts), which is how a Service selects the stable pods alone.
+ */
+export const STABLE_COMPONENT = "service";
+
+/** One pod more at a time, never one fewer: a tier keeps its capacity while it rolls. */
+export const ROLLING_UPDATE = { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
+
+export interface PodTemplateArgs {
+    tier: StatelessTier<string>;
+    image: pulumi.Input<string>;
+    /** The pods' labels. */
+    labels: Record<string, string>;
+    /** Which pods its replicas spread away from (zones, nodes). */
+    spread: Record<string, string>;
+    serviceAccountName: pulumi.Input<string>;
+    env: EnvVar[];
+    configMapName: pulumi.Input<string>;
+    configChecksum: pulumi.Input<string>;
+}
+
+/**
+ * The pod of a stateless tier: its one container (image, ports, env, probes, resources), the
+ * restricted security contexts, scratch space and spreading. The stable Deployment and a release's
+ * canary (components/canary-release.ts) run the same pod; only the image and labels differ.
+ */
+export function statelessPodTemplate(args: PodTemplateArgs): k8s.types.input.core.v1.PodTemplateSpec {
+    const { tier } = args;
+    const firstPort = tier.ports[0]?.name;
+    const scratchSpace = scratch(tier.scratchPaths);
+    const usesApi = (tier.apiRules ?? []).length > 0;
+    return {
+        metadata: { labels: args.labels, annotations: { "ticketbuster.io/config-checksum": args.configChecksum } },
+        spec: {
+            serviceAccountName: args.serviceAccountName,
+            automountServiceAccountToken: usesApi,
+            enableServiceLinks: false,
+            securityContext: restrictedPod(tier.uid),
+            ...spreadPods(args.spread),
+            containers: [
+                {
+                    name: tier.name,
+                    image: args.image,
+                    ports: containerPorts(tier.ports),
+                    env: [
+                        ...(firstPort ? [{ name: "PORT", value: String(tier.ports[0].port) }] : []),
+                        ...Object.entries(tier.env ?? {}).map(([k, value]) => ({ name: k, value })),
+                        ...args.env,
+                    ],
+                    envFrom: [{ configMapRef: { name: args.configMapName } }],
+                    resources: tier.resources,
+                    ...probes(tier.health, firstPort, tier.name),
+                    securityContext: restrictedContainer(),
+                    volumeMounts: scratchSpace.mounts,
+                },
+            ],
+            volumes: scratchSpace.volumes,
+        },
+    };
 }

@@ -7,6 +7,7 @@ import { AddonConfig, addonsSchema, resolveAddons } from "./addons";
 import { eksSchema, EksConfig } from "./eks";
 import { gkeSchema, GkeConfig } from "./gke";
 import { kubeContextProblem } from "./kube-context";
+import { releaseProblems } from "./releases";
 import { json } from "./rules";
 import { APP_KEYS, AppConfig, appSchema, baseSchema, BaseConfig } from "./schema";
 import { ADDON_SECRET_KEYS, addonSecretKeys, CATALOG_SECRET_KEYS, secretKeysOf } from "./secrets";
@@ -14,6 +15,7 @@ import { ADDON_SECRET_KEYS, addonSecretKeys, CATALOG_SECRET_KEYS, secretKeysOf }
 export { TARGETS, SERVICE_TYPES, ROUTING, scalableTiers } from "./schema";
 export type { Target, ServiceType, Routing } from "./schema";
 export type { AddonConfig } from "./addons";
+export type { Release } from "./releases";
 
 /** A data store's credentials, resolved: the username from config or the app's data, the password a secret. */
 export interface Credentials {
@@ -162,6 +164,9 @@ export function loadConfig(): StackConfig {
         const parsed = appSchema(app).safeParse(raw, { reportInput: true });
         if (parsed.success) appConfig = parsed.data;
         else problems.push(...problemsOf(ns, parsed.error, raw));
+        if (parsed.success && base.success && parsed.data.releases) {
+            problems.push(...releaseProblems(ns, app, parsed.data.releases, { ...base.data, imageTags: parsed.data.imageTags }));
+        }
         secrets = appSecrets(ns, app, rawSecrets, problems);
     }
 

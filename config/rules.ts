@@ -114,3 +114,9 @@ export const networkCidr = (example: string, minBits: number, maxBits: number, w
         .refine((c) => !isCidr(c) || (Number(c.split("/")[1]) >= minBits && Number(c.split("/")[1]) <= maxBits), {
             error: `allowed: a /${minBits} to /${maxBits} block${why}`,
         });
+
+/**
+ * A tag set with `pulumi config set --path`, which stores an all-digit value (a git SHA can be one)
+ * as a number: read it back as the string it was.
+ */
+export const pathImageTag = z.preprocess((v) => (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? String(v) : v), imageTag);

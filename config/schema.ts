@@ -2,7 +2,8 @@ import { z } from "zod";
 import { APP_NAMES, DEFAULT_APP } from "../apps";
 import type { AppSpec } from "../apps/types";
 import { isStateless } from "../apps/wiring";
-import { booleanString, dnsLabel, dnsSubdomain, imageRegistry, imageTag, json, oneOf, positiveInt, recordOf } from "./rules";
+import { releasesSchema } from "./releases";
+import { booleanString, dnsLabel, dnsSubdomain, imageRegistry, imageTag, json, oneOf, pathImageTag, positiveInt, recordOf } from "./rules";
 
 export const TARGETS = ["local", "eks", "gke"] as const;
 export type Target = (typeof TARGETS)[number];
@@ -65,13 +66,15 @@ const withinAutoscalingRange = (app: AppSpec) => (replicas: Record<string, numbe
     }
 };
 
-/** Keys whose allowed values depend on the chosen app: per-tier replicas and image tags. */
+/** Keys whose allowed values depend on the chosen app: per-tier replicas, image tags and releases. */
 export function appSchema(app: AppSpec) {
     const tiers = scalableTiers(app);
     return z.object({
-        imageTags: json(recordOf(tiers, imageTag, "tier")).optional(),
+        imageTags: json(recordOf(tiers, pathImageTag, "tier")).optional(),
         replicas: json(recordOf(tiers, positiveInt, "tier").superRefine(withinAutoscalingRange(app))).optional(),
+        /** Canary / blue-green releases per tier (config/releases.ts). */
+        releases: json(releasesSchema(app)).optional(),
     });
 }
 export type AppConfig = z.infer<ReturnType<typeof appSchema>>;
-export const APP_KEYS = ["imageTags", "replicas"] as const;
+export const APP_KEYS = ["imageTags", "replicas", "releases"] as const;

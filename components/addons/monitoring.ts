@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppSpec, StoreTier } from "../../apps/types";
 import { hostOf, isStateless, isStore, servicePortOf } from "../../apps/wiring";
+import { canaryName } from "../canary-release";
 import { Gateway, HTTPRoute } from "../gateway-api";
 import { restrictedContainer, restrictedPod, selectorFor } from "../pod";
 import { appAlerts } from "./alerts";
@@ -14,6 +15,8 @@ type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 export const SCRAPERS: Peer[] = [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": NAMESPACES.monitoring } } }];
 
 const MONITORING_API = "monitoring.coreos.com/v1";
+/** Leaves out the targets that are a release's canary pods (components/canary-release.ts labels them). */
+const DROP_CANARY_PODS = { sourceLabels: ["__meta_kubernetes_pod_label_track"], regex: "canary", action: "drop" };
 const POSTGRES_EXPORTER_PORT = 9187;
 /** RabbitMQ's built-in rabbitmq_prometheus plugin (on in the official image). */
 const RABBITMQ_PROMETHEUS_PORT = 15692;
@@ -26,6 +29,8 @@ export interface MonitoringArgs {
     namespace: string;
     grafanaAdminPassword: pulumi.Input<string>;
     labels: Record<string, string>;
+    /** Tiers with a release running (config `releases`): their canary gets its own ServiceMonitor. */
+    releasedTiers?: string[];
     /** Grafana on the routes' controller at this host; without it, port-forward (see README). */
     grafanaRoute?: { host: string; routing: "gateway" | "ingress"; className: string; listenerPort: number };
 }
@@ -99,12 +104,25 @@ export class Monitoring extends pulumi.ComponentResource {
 
         for (const tier of app.tiers.filter(isStateless)) {
             if (!tier.metrics) continue;
+            const endpoint = { port: tier.metrics.port, path: tier.metrics.path, interval: "30s" };
+            const released = args.releasedTiers?.includes(tier.name) ?? false;
             this.serviceMonitors.push(
                 this.monitor(`${name}-${tier.name}`, "ServiceMonitor", namespace, tier.name, labels, {
                     selector: { matchLabels: selectorFor(tier.name) },
-                    endpoints: [{ port: tier.metrics.port, path: tier.metrics.path, interval: "30s" }],
+                    // During a release the tier's Service also reaches the canary's pods; they are measured
+                    // under their own Service (service="<tier>-canary"), so the two versions compare.
+                    endpoints: [released ? { ...endpoint, relabelings: [DROP_CANARY_PODS] } : endpoint],
                 }, afterCrds),
             );
+            if (released) {
+                const canary = canaryName(tier.name);
+                this.serviceMonitors.push(
+                    this.monitor(`${name}-${canary}`, "ServiceMonitor", namespace, canary, labels, {
+                        selector: { matchLabels: selectorFor(canary) },
+                        endpoints: [endpoint],
+                    }, afterCrds),
+                );
+            }
         }
         for (const store of app.tiers.filter(isStore)) {
             if (store.kind === "postgres" && store.credentials) this.postgresExporter(name, store, args, afterCrds);
