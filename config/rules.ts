@@ -19,11 +19,10 @@ export const dnsSubdomain = z
     });
 
 /** A Docker tag, and never a moving one. */
+const DOCKER_TAG = "allowed: a Docker tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}), e.g. 1.4.2 or a git SHA";
 export const imageTag = z
-    .string()
-    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, {
-        error: "allowed: a Docker tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}), e.g. 1.4.2 or a git SHA",
-    })
+    .string({ error: DOCKER_TAG })
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: DOCKER_TAG })
     .refine((t) => t !== "latest", { error: "allowed: a pinned tag; 'latest' is not reproducible" });
 
 /** Registry host and path, without a tag: docker.io/ticketbuster, 123.dkr.ecr.us-east-1.amazonaws.com/x. */
