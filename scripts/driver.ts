@@ -130,25 +130,36 @@ async function clearStaleLock(stack: Stack, message: string, log: (s: string) =>
     return true;
 }
 
+export type StackLocation = Pick<DriverOptions, "stack" | "workDir" | "backendUrl" | "env" | "installCli">;
+
 /**
- * Runs one action on a stack. Setup and config problems found before the engine starts (no CLI,
- * a local stack's kube context missing from the kubeconfig) throw a UsageError with the fix.
+ * The stack as runStack opens it: same CLI, backend, passphrase and environment. `mustExist`
+ * selects it instead of creating it (the release driver works on a deployed stack).
  */
-export async function runStack(opts: DriverOptions): Promise<DriverResult> {
+export async function openStack(opts: StackLocation, mustExist = false): Promise<Stack> {
     const pulumiCommand = await pulumiCli(opts.installCli ?? false);
     const workDir = opts.workDir ?? REPO_ROOT;
     const backendUrl = opts.backendUrl ?? process.env.PULUMI_BACKEND_URL ?? `file://${path.join(workDir, ".pulumi-state")}`;
     if (backendUrl.startsWith("file://")) fs.mkdirSync(backendUrl.slice("file://".length), { recursive: true });
-    const onOutput = opts.onOutput ?? ((s: string) => process.stdout.write(s));
-    const log = (s: string) => onOutput(`[deploy] ${s}`);
-
     const envVars: Record<string, string> = {
         PULUMI_BACKEND_URL: backendUrl,
         PULUMI_SKIP_UPDATE_CHECK: "true",
         ...passphraseEnv(backendUrl),
         ...opts.env,
     };
-    const stack = await LocalWorkspace.createOrSelectStack({ stackName: opts.stack, workDir }, { envVars, pulumiCommand });
+    const args = { stackName: opts.stack, workDir };
+    return mustExist ? LocalWorkspace.selectStack(args, { envVars, pulumiCommand }) : LocalWorkspace.createOrSelectStack(args, { envVars, pulumiCommand });
+}
+
+/**
+ * Runs one action on a stack. Setup and config problems found before the engine starts (no CLI,
+ * a local stack's kube context missing from the kubeconfig) throw a UsageError with the fix.
+ */
+export async function runStack(opts: DriverOptions): Promise<DriverResult> {
+    const workDir = opts.workDir ?? REPO_ROOT;
+    const onOutput = opts.onOutput ?? ((s: string) => process.stdout.write(s));
+    const log = (s: string) => onOutput(`[deploy] ${s}`);
+    const stack = await openStack(opts);
     await checkKubeContext(stack, PROJECT, workDir, { ...process.env, ...opts.env });
 
     try {
