@@ -159,6 +159,88 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
             e2eScript("cluster.sh", "recycle-pvs");
         });
     });
+    describe("a release: canaries next to their stable tiers, a weighted HTTPRoute with a header match", () => {
+        const app = APPS["flores-victoria"];
+        const ns = app.name;
+        // A routed tier (api-gateway, HPA floor 2) at 20% and an internal one (auth-service, 1 pod) at 50%.
+        const releases = { "api-gateway": { imageTag: "1.1.0", weight: 20 }, "auth-service": { imageTag: "1.1.0", weight: 50 } };
+        let dir: string;
+        const readyEndpoints = (service: string): string[] =>
+            k
+                .items(["get", "endpointslices", "-n", ns, "-l", `kubernetes.io/service-name=${service}`])
+                .flatMap((s: any) => s.endpoints ?? [])
+                .filter((e: any) => e.conditions?.ready)
+                .map((e: any) => e.targetRef.name)
+                .sort();
+        const podsOf = (selector: string): string[] => k.items(["get", "pods", "-n", ns, "-l", selector]).filter(isReady).map((p: any) => p.metadata.name).sort();
+
+        beforeAll(async () => {
+            dir = fs.mkdtempSync(path.join(os.tmpdir(), "tb-manifests-release-"));
+            await renderManifests({ stack: "dev", app: app.name, outDir: dir, config: { ...e2eOverlay(), releases: JSON.stringify(releases) } });
+        }, 600_000);
+
+        it("the API server accepts the canary objects and the HTTPRoute with weighted backendRefs and a header match", () => {
+            const applied = k.run(["apply", "--server-side", FIELD_MANAGER, "-f", dir]);
+            expect(applied.stderr).toBe("");
+            expect(applied.ok).toBe(true);
+            const rules = k.json(["get", "httproute", app.name, "-n", ns]).spec.rules;
+            const api = rules.filter((r: any) => r.matches[0].path.value === "/api");
+            expect(api.map((r: any) => r.backendRefs.map((b: any) => [b.name, b.weight]))).toEqual([
+                [["api-gateway-stable", 80], ["api-gateway-canary", 20]],
+                [["api-gateway-canary", 1]], // a single backend's weight defaults to 1
+            ]);
+            expect(api[1].matches[0].headers).toEqual([{ type: "Exact", name: "x-canary", value: "always" }]);
+        });
+
+        it("rolls out each canary Deployment to Ready next to its stable one, which keeps its own pod count", async () => {
+            for (const d of ["api-gateway", "api-gateway-canary", "auth-service", "auth-service-canary"]) {
+                const r = await k.runAsync(["rollout", "status", "-n", ns, `deployment/${d}`, "--timeout=300s"]);
+                expect(r.ok, `${d}: ${r.stderr}`).toBe(true);
+            }
+            // The stable Deployment's selector (app) also matches the canary's pods: it must neither adopt nor count them.
+            await waitFor("api-gateway at its HPA floor", () => k.json(["get", "deployment", "api-gateway", "-n", ns]).status.readyReplicas === 2);
+            const status = (d: string) => {
+                const s = k.json(["get", "deployment", d, "-n", ns]).status;
+                return [s.replicas, s.readyReplicas];
+            };
+            expect(status("api-gateway")).toEqual([2, 2]);
+            expect(status("api-gateway-canary")).toEqual([1, 1]);
+            expect(status("auth-service")).toEqual([1, 1]);
+            expect(status("auth-service-canary")).toEqual([1, 1]);
+            const canaryPod = k.items(["get", "pods", "-n", ns, "-l", "app=api-gateway,track=canary"])[0];
+            expect(canaryPod.spec.containers[0].image).toBe("ticketbuster/flores-victoria-api-gateway:1.1.0");
+            expect(canaryPod.metadata.ownerReferences[0].name).toMatch(/^api-gateway-canary-/);
+        });
+
+        it("routes each Service to the right pods: <tier>-stable the stable ones, <tier>-canary the canary's, the tier's own both", async () => {
+            const stable = podsOf("app=api-gateway,app.kubernetes.io/component=service");
+            const canary = podsOf("app=api-gateway,track=canary");
+            expect([stable.length, canary.length]).toEqual([2, 1]);
+            await waitFor("endpoints of the release's Services", () => readyEndpoints("api-gateway-canary").length === 1 && readyEndpoints("api-gateway-stable").length === 2);
+            expect(readyEndpoints("api-gateway-stable")).toEqual(stable);
+            expect(readyEndpoints("api-gateway-canary")).toEqual(canary);
+            expect(readyEndpoints("api-gateway")).toEqual([...stable, ...canary].sort());
+            // The internal tier: its Service shares the pods 1:1 at weight 50.
+            await waitFor("auth-service endpoints", () => readyEndpoints("auth-service").length === 2);
+            expect(readyEndpoints("auth-service")).toEqual(podsOf("app=auth-service"));
+            expect(readyEndpoints("auth-service-canary")).toEqual(podsOf("app=auth-service,track=canary"));
+        });
+
+        it("counts the canary's pods in the tier's PodDisruptionBudget (one PDB per pod, evictions stay possible)", async () => {
+            await waitFor("the PDB to see 3 pods", () => k.json(["get", "pdb", "api-gateway", "-n", ns]).status?.expectedPods === 3);
+            const pdb = k.json(["get", "pdb", "api-gateway", "-n", ns]).status;
+            expect([pdb.expectedPods, pdb.currentHealthy, pdb.disruptionsAllowed]).toEqual([3, 3, 1]);
+            expect(k.items(["get", "pdb", "-n", ns]).map((p: any) => p.metadata.name).filter((n: string) => n.includes("canary"))).toEqual([]);
+        });
+
+        it("deleting the namespace leaves nothing", async () => {
+            expect((await k.runAsync(["delete", "namespace", ns, "--wait=true", "--timeout=300s"])).ok).toBe(true);
+            const left = k.run(["get", "all,pvc,networkpolicies,httproutes", "-A", "-l", `app.kubernetes.io/part-of=${app.name}`, "-o", "name"]);
+            expect(left.stdout.trim()).toBe("");
+            e2eScript("cluster.sh", "recycle-pvs");
+        });
+    });
+
     describe("the add-ons' own objects (monitoring and the Cloudflare tunnel; the charts need a download)", () => {
         const app = APPS.bookstore;
         const ns = app.name;
