@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { AppSpec } from "../apps/types";
-import { isStateless, isStore } from "../apps/wiring";
+import { isStateless, isStore, routedTiers } from "../apps/wiring";
 import { pathImageTag, strictSection } from "./rules";
 import type { Routing } from "./schema";
 
@@ -75,7 +75,7 @@ export interface ReleaseContext {
 }
 
 /** The tiers an app's routes reach (their canary is split by the HTTPRoute's weights). */
-export const routedTierNames = (app: AppSpec): string[] => [...new Set((app.routes?.paths ?? []).map((p) => p.tier))];
+export const routedTierNames = (app: AppSpec): string[] => routedTiers(app).map((t) => t.name);
 
 /**
  * Cross-key checks, as `<ns>:releases.<tier>...: got ...; allowed: ...`: a release brings a tag other

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { bookstore } from "../apps/bookstore";
+import { HTTP_REQUESTS_ERROR_RATIO, MICROMETER_ERROR_RATIO } from "../apps/metrics";
 import { isSecretValue, one, plain, RunResult } from "./harness";
 import { schemaError } from "./k8s-schema";
 import {
@@ -171,10 +172,10 @@ describe.each(TARGETS)("bookstore on %s", (stack) => {
         expect(policies["allow-public-gateway"].spec.ingress).toEqual([{ ports: [{ protocol: "TCP", port: 8080 }] }]);
     });
 
-    it("declares where Prometheus scrapes each service", () => {
+    it("declares where Prometheus scrapes each service, and how its 5xx share reads (Micrometer for Java)", () => {
         const metrics = Object.fromEntries(bookstore.tiers.flatMap((t) => (t.kind === "stateless" ? [[t.name, t.metrics]] : [])));
-        for (const n of JAVA) expect(metrics[n], n).toEqual({ port: "http", path: "/actuator/prometheus" });
-        for (const n of PYTHON) expect(metrics[n], n).toEqual({ port: "http", path: "/metrics" });
+        for (const n of JAVA) expect(metrics[n], n).toEqual({ port: "http", path: "/actuator/prometheus", errorRatio: MICROMETER_ERROR_RATIO });
+        for (const n of PYTHON) expect(metrics[n], n).toEqual({ port: "http", path: "/metrics", errorRatio: HTTP_REQUESTS_ERROR_RATIO });
     });
 
     it("routes the seed's paths on bookstore.local to the gateway through an HTTPRoute", () => {
