@@ -119,6 +119,14 @@ async function main(): Promise<number> {
     );
     log(target.errorRatio ? `checks: pods Ready, no restarts, 5xx share <= ${maxErrorRate * 100}% (Prometheus)` : "checks: pods Ready, no restarts (no 5xx measure: monitoring off or the tier declares no metrics)");
 
+    // The canary is watched with kubectl: make sure it works before the first step changes anything.
+    const kubectl = kubectlWith(target.kube);
+    const reach = await kubectl(["get", "namespace", target.namespace, "-o", "name"]);
+    if (!reach.ok) {
+        target.kube.cleanup();
+        throw new UsageError(`kubectl cannot read namespace ${target.namespace}, so the canary could not be watched: ${reach.stderr.trim() || "is kubectl on PATH?"}`);
+    }
+
     const controller = new AbortController();
     process.once("SIGINT", () => {
         log("Ctrl-C: stopping after the current operation (a running up is cancelled); Ctrl-C again kills the driver");
@@ -129,7 +137,7 @@ async function main(): Promise<number> {
             { tier: o.tier, tag: o.tag, steps, pauseSeconds, intervalSeconds, maxErrorRate, resumeFrom: target.existing?.weight },
             {
                 stack: automationReleaseStack(stack, { location, tier: o.tier, tag: o.tag, onOutput: (s) => process.stdout.write(s) }),
-                checker: new KubeChecker(kubectlWith(target.kube), {
+                checker: new KubeChecker(kubectl, {
                     namespace: target.namespace,
                     tier: o.tier,
                     errorRatio: target.errorRatio,
