@@ -8,6 +8,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
+import { APPS } from "../../apps";
+import { isStateless } from "../../apps/wiring";
 import { appNames, renderManifests, STACKS } from "../render/manifests";
 import { Finding, loadExceptions, Tally, tally } from "./findings";
 import { checkov, kubeconform, kubeScore } from "./linters";
@@ -39,24 +41,34 @@ function print(t: Tally): void {
     console.log(`${t.tool.padEnd(12)} ${String(t.findings).padStart(8)} ${String(t.excepted).padStart(10)} ${String(t.unexplained.length).padStart(11)}`);
 }
 
+/**
+ * A release of every stateless tier of an app (config `releases`), so the canary objects
+ * (components/canary-release.ts) are linted too: the weight gives every tier a one-pod canary and
+ * the routed tiers their <tier>-stable Service.
+ */
+function everyTierReleased(app: string): Record<string, string> {
+    const tiers = APPS[app].tiers.filter(isStateless).map((t) => t.name);
+    return { releases: JSON.stringify(Object.fromEntries(tiers.map((t) => [t, { imageTag: "lint-release", weight: 10 }]))) };
+}
+
 async function main(): Promise<void> {
     const tools = toolsDir();
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "tb-lint-"));
     const found: Record<string, Finding[]> = { "kube-score": [], checkov: [], kubeconform: [] };
+    const lint = async (stack: (typeof STACKS)[number], app: string, variant: string, config?: Record<string, string>) => {
+        const where = `${stack}/${app}${variant}`;
+        const dir = path.join(work, stack, `${app}${variant}`);
+        const rendered = await renderManifests({ stack, app, outDir: dir, config });
+        const objectOfFile = new Map(rendered.map((r) => [path.resolve(r.file), `${r.object.kind}/${r.object.metadata.name}`]));
+        found["kube-score"].push(...kubeScore(path.join(tools, "bin/kube-score"), dir, where));
+        found.checkov.push(...checkov(path.join(tools, "venv/bin/checkov"), dir, where, objectOfFile));
+        found.kubeconform.push(...kubeconform(tools, schemaVersions(), kubeconformSkips(), dir, where));
+    };
     try {
         for (const stack of STACKS) {
-            for (const app of appNames()) {
-                const where = `${stack}/${app}`;
-                const dir = path.join(work, stack, app);
-                const rendered = await renderManifests({ stack, app, outDir: dir });
-                const objectOfFile = new Map(rendered.map((r) => [path.resolve(r.file), `${r.object.kind}/${r.object.metadata.name}`]));
-                found["kube-score"].push(...kubeScore(path.join(tools, "bin/kube-score"), dir, where));
-                found.checkov.push(...checkov(path.join(tools, "venv/bin/checkov"), dir, where, objectOfFile));
-                found.kubeconform.push(
-                    ...kubeconform(tools, schemaVersions(), kubeconformSkips(), dir, where),
-                );
-            }
+            for (const app of appNames()) await lint(stack, app, "");
         }
+        for (const app of appNames()) await lint("dev", app, "+releases", everyTierReleased(app));
     } finally {
         fs.rmSync(work, { recursive: true, force: true });
     }
@@ -66,7 +78,7 @@ async function main(): Promise<void> {
         tally("checkov", found.checkov, loadExceptions("checkov")),
         tally("kubeconform", found.kubeconform, []),
     ];
-    console.log(`${STACKS.length} stacks x ${appNames().length} app(s); (check, object) pairs:`);
+    console.log(`${STACKS.length} stacks x ${appNames().length} app(s), and dev with a release of every tier; (check, object) pairs:`);
     console.log(`${"tool".padEnd(12)} ${"findings".padStart(8)} ${"exceptions".padStart(10)} ${"unexplained".padStart(11)}`);
     tallies.forEach(print);
     for (const t of tallies) {
