@@ -13,7 +13,10 @@ import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ticketbuster } from "../../apps/ticketbuster";
-import { changedCount, DriverOptions, runStack } from "../../scripts/driver";
+import { changedCount, DriverOptions, openStack, runStack } from "../../scripts/driver";
+import { KubeChecker, kubectlWith } from "../../scripts/release/kube-checker";
+import { automationReleaseStack, inspectRelease } from "../../scripts/release/stack";
+import { CanaryObservation, runRelease } from "../../scripts/release/stepper";
 import {
     CLUSTER_TOOLS,
     clusterDown,
@@ -193,7 +196,48 @@ describe.skipIf(skip)("e2e: pulumi up/destroy against a real API server", { time
         expect(changedCount(settled.changes)).toBe(0);
     });
 
-    it("6. destroy leaves no object of the app in the cluster", async () => {
+    it("6. a release steps up (canary Ready next to api-gateway) and rolls back down (canary gone, nothing left to change)", async () => {
+        const location = { stack: STACK, workDir: ROOT, backendUrl: `file://${backendDir}` };
+        const stack = await openStack(location, true);
+        const target = await inspectRelease(stack, "api-gateway", "1.0.2", ROOT);
+        expect([target.routed, target.currentTag, target.errorRatio]).toEqual([false, "1.0.1", undefined]);
+        const real = new KubeChecker(kubectlWith(target.kube), { namespace: NS, tier: "api-gateway", windowSeconds: 60 });
+        const seen: CanaryObservation[] = [];
+        const canaryInCluster: string[] = [];
+        const checker = {
+            async observe(): Promise<CanaryObservation> {
+                const o = await real.observe();
+                seen.push(o);
+                canaryInCluster.push(k.json(["get", "deployment", "api-gateway-canary", "-n", NS]).spec.template.spec.containers[0].image);
+                // The pods are the cluster's; kwok runs no app, so the 5xx share is injected to force the way back down.
+                return { ...o, errorRate: 0.2 };
+            },
+        };
+        const lines: string[] = [];
+        const outcome = await runRelease(
+            { tier: "api-gateway", tag: "1.0.2", steps: [25], pauseSeconds: 0, intervalSeconds: 1, maxErrorRate: 0.01 },
+            {
+                stack: automationReleaseStack(stack, { location, tier: "api-gateway", tag: "1.0.2", onOutput: (s) => log.push(s) }),
+                checker,
+                log: (l) => lines.push(l),
+                signal: new AbortController().signal,
+            },
+        );
+        target.kube.cleanup();
+        expect(outcome).toMatchObject({ result: "rolled-back", exitCode: 1 });
+        // Step up: one canary pod (3 stable pods at 25%), Ready, with the new image.
+        expect(seen[0].pods).toHaveLength(1);
+        expect(seen[0].pods[0]).toMatchObject({ ready: true, restarts: 0 });
+        expect(canaryInCluster[0]).toMatch(/\/api-gateway:1\.0\.2$/);
+        // Back down: the canary's objects are gone, the stable tier untouched, the config as before.
+        for (const kind of ["deployment", "service"]) expect(k.run(["get", kind, "api-gateway-canary", "-n", NS]).ok, kind).toBe(false);
+        expect(k.json(["get", "deployment", "api-gateway", "-n", NS]).status.readyReplicas).toBe(3);
+        expect((await stack.getAllConfig())["ticketbuster:releases"]).toBeUndefined();
+        expect(changedCount((await drive("preview")).changes)).toBe(0);
+        expect(lines).toContain("rolled back: 5xx ratio 20.0% above the limit of 1.00% (--max-error-rate)");
+    });
+
+    it("7. destroy leaves no object of the app in the cluster", async () => {
         await drive("destroy");
         expect(k.run(["get", "namespace", NS]).ok).toBe(false);
         const leftovers = k.run(["get", "all,pvc,secrets,configmaps,networkpolicies,serviceaccounts,hpa,pdb", "-A", "-l", "app.kubernetes.io/part-of=ticketbuster", "-o", "name"]);
