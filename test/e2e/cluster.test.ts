@@ -176,7 +176,9 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
 
         beforeAll(async () => {
             dir = fs.mkdtempSync(path.join(os.tmpdir(), "tb-manifests-release-"));
-            await renderManifests({ stack: "dev", app: app.name, outDir: dir, config: { ...e2eOverlay(), releases: JSON.stringify(releases) } });
+            // With monitoring: the canary's ServiceMonitor and the stable one's relabeling, against the operator's CRD.
+            const addons = JSON.stringify({ metricsServer: false, gateway: false, monitoring: true });
+            await renderManifests({ stack: "dev", app: app.name, outDir: dir, config: { ...e2eOverlay(), addons, releases: JSON.stringify(releases) } });
         }, 600_000);
 
         it("the API server accepts the canary objects and the HTTPRoute with weighted backendRefs and a header match", () => {
@@ -190,6 +192,10 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
                 [["api-gateway-canary", 1]], // a single backend's weight defaults to 1
             ]);
             expect(api[1].matches[0].headers).toEqual([{ type: "Exact", name: "x-canary", value: "always" }]);
+            const monitors = Object.fromEntries(k.items(["get", "servicemonitors", "-n", ns]).map((m: any) => [m.metadata.name, m.spec]));
+            expect(monitors["api-gateway-canary"].selector.matchLabels).toEqual({ app: "api-gateway-canary" });
+            expect(monitors["api-gateway"].endpoints[0].relabelings).toEqual([{ sourceLabels: ["__meta_kubernetes_pod_label_track"], regex: "canary", action: "drop" }]);
+            expect(Object.keys(monitors).filter((n) => n.endsWith("-canary")).sort()).toEqual(["api-gateway-canary", "auth-service-canary"]);
         });
 
         it("rolls out each canary Deployment to Ready next to its stable one, which keeps its own pod count", async () => {
@@ -233,9 +239,11 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
             expect(k.items(["get", "pdb", "-n", ns]).map((p: any) => p.metadata.name).filter((n: string) => n.includes("canary"))).toEqual([]);
         });
 
-        it("deleting the namespace leaves nothing", async () => {
-            expect((await k.runAsync(["delete", "namespace", ns, "--wait=true", "--timeout=300s"])).ok).toBe(true);
-            const left = k.run(["get", "all,pvc,networkpolicies,httproutes", "-A", "-l", `app.kubernetes.io/part-of=${app.name}`, "-o", "name"]);
+        it("deleting the namespaces leaves nothing", async () => {
+            for (const namespace of [ns, "monitoring"]) {
+                expect((await k.runAsync(["delete", "namespace", namespace, "--wait=true", "--timeout=300s"])).ok).toBe(true);
+            }
+            const left = k.run(["get", "all,pvc,networkpolicies,httproutes,servicemonitors", "-A", "-l", `app.kubernetes.io/part-of=${app.name}`, "-o", "name"]);
             expect(left.stdout.trim()).toBe("");
             e2eScript("cluster.sh", "recycle-pvs");
         });
