@@ -19,13 +19,16 @@ export interface Registered {
     providers: Record<string, string>;
     /** Outputs the engine stores as secrets whatever their inputs were (e.g. a Secret's data). */
     additionalSecretOutputs: string[];
+    /** The URN the real engine gives it (the mock monitor qualifies the type with the parent's type only). */
+    urn: string;
 }
 
-type RequestOptions = Pick<Registered, "protect" | "retainOnDelete" | "dependencies" | "providers" | "additionalSecretOutputs">;
+type RequestOptions = Pick<Registered, "protect" | "retainOnDelete" | "dependencies" | "providers" | "additionalSecretOutputs" | "urn">;
 
 interface RegisterRequest {
     getType(): string;
     getName(): string;
+    getParent(): string;
     getProtect(): boolean;
     getRetainondelete(): boolean;
     getDependenciesList(): string[];
@@ -115,6 +118,7 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
                     dependencies: options?.dependencies ?? [],
                     providers: options?.providers ?? {},
                     additionalSecretOutputs: options?.additionalSecretOutputs ?? [],
+                    urn: options?.urn ?? `urn:pulumi:${opts.stack}::${PROJECT}::${args.type}::${args.name}`,
                 });
                 const state = { ...args.inputs, ...(opts.state?.(args) ?? {}) };
                 return { id: `${args.name}-id`, state };
@@ -135,7 +139,14 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
         registerResource(req: RegisterRequest, callback: unknown): Promise<void>;
     };
     const register = monitor.registerResource.bind(monitor);
+    // The engine's URN carries the whole chain of parent types; the mock's only the parent's own type.
+    const qualifiedTypeOf = new Map<string, string>();
+    const mockUrn = (parent: string, type: string, name: string) =>
+        `urn:pulumi:${opts.stack}::${PROJECT}::${parent ? `${parent.split("::")[2].split("$").pop()}$` : ""}${type}::${name}`;
     monitor.registerResource = (req, callback) => {
+        const parentType = req.getParent() ? qualifiedTypeOf.get(req.getParent()) : undefined;
+        const qualifiedType = parentType ? `${parentType}$${req.getType()}` : req.getType();
+        qualifiedTypeOf.set(mockUrn(req.getParent(), req.getType(), req.getName()), qualifiedType);
         const providers: Record<string, string> = {};
         req.getProvidersMap().forEach((ref, pkg) => (providers[pkg] = ref));
         requestOptions.set(`${req.getType()}::${req.getName()}`, {
@@ -144,6 +155,7 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
             dependencies: req.getDependenciesList(),
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             providers,
+            urn: `urn:pulumi:${opts.stack}::${PROJECT}::${qualifiedType}::${req.getName()}`,
         });
         return register(req, callback);
     };
