@@ -41,11 +41,12 @@ export async function pulumiCli(install: boolean): Promise<PulumiCommand> {
     }
 }
 
-/** For a local-target stack: the kube context from its config must exist in the kubeconfig. */
+/** For a stack with its own local target: the kube context from its config must exist in the kubeconfig. */
 export async function checkKubeContext(stack: Stack, project: string, workDir: string, env: NodeJS.ProcessEnv): Promise<void> {
     const config = await stack.getAllConfig();
     const value = (key: string) => config[`${project}:${key}`]?.value;
-    if ((value("target") ?? "local") !== "local") return;
+    // An app stack reaches the cluster its platform stack names; a cloud target makes its own.
+    if (value("platform") !== undefined || (value("target") ?? "local") !== "local") return;
     const context = value("kubeContext") ?? baseSchema.shape.kubeContext.parse(undefined);
     const kubeconfig = value("kubeconfig");
     // A relative kubeconfig path means the same to the program, which runs in the project directory.
