@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { isStateless, publicTiers, tierPorts } from "./apps/wiring";
 import { CloudflareTunnel } from "./components/addons/cloudflare-tunnel";
+import { CLUSTER_MONITORS } from "./components/addons/cluster-monitors";
 import { Monitoring, SCRAPERS } from "./components/addons/monitoring";
 import { Application } from "./components/application";
 import { readSqlDir } from "./components/sql-seed-job";
@@ -79,6 +80,7 @@ function appAddons(cfg: StackConfig, platform: Platform, application: Applicatio
                 namespace: cfg.namespace,
                 grafanaAdminPassword: addons.grafanaAdminPassword,
                 labels,
+                clusterMonitors: CLUSTER_MONITORS[cfg.target],
                 grafanaRoute: addons.grafanaHost
                     ? {
                           host: addons.grafanaHost,

@@ -5,6 +5,7 @@ import { hostOf, isStateless, isStore, servicePortOf } from "../../apps/wiring";
 import { Gateway, HTTPRoute } from "../gateway-api";
 import { restrictedContainer, restrictedPod, selectorFor } from "../pod";
 import { appAlerts } from "./alerts";
+import { ClusterMonitors, clusterMonitorValues } from "./cluster-monitors";
 import { appDashboard } from "./dashboard";
 import { chartArgs, CHARTS, IMAGES, NAMESPACES } from "./versions";
 
@@ -28,6 +29,8 @@ export interface MonitoringArgs {
     labels: Record<string, string>;
     /** Grafana on the routes' controller at this host; without it, port-forward (see README). */
     grafanaRoute?: { host: string; routing: "gateway" | "ingress"; className: string; listenerPort: number };
+    /** The cluster-component monitors the target can serve (CLUSTER_MONITORS[target]). */
+    clusterMonitors: ClusterMonitors;
 }
 
 /**
@@ -67,6 +70,18 @@ export class Monitoring extends pulumi.ComponentResource {
                 ...chartArgs(CHARTS.kubePrometheusStack),
                 namespace: ns.metadata.name,
                 values: {
+                    prometheusOperator: {
+                        // helm.v4.Chart applies no Helm hooks, and the chart makes the webhook certificate's Secret
+                        // (<release>-kube-prometheus-admission) only in a pre-install hook Job; with TLS on, the operator
+                        // pod mounts that Secret and never starts. Without the webhooks a malformed PrometheusRule is
+                        // refused by the operator (its log) instead of the API server; the operator's own port is
+                        // in-cluster plain HTTP. (With cert-manager in the program, admissionWebhooks.certManager can
+                        // provide the certificate instead.)
+                        admissionWebhooks: { enabled: false },
+                        tls: { enabled: false },
+                    },
+                    // Control-plane monitors only where the target exposes the component (cluster-monitors.ts).
+                    ...clusterMonitorValues(args.clusterMonitors),
                     // Pick up every ServiceMonitor, PodMonitor and PrometheusRule, not only the chart's release label.
                     prometheus: {
                         prometheusSpec: {
