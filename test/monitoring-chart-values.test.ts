@@ -4,12 +4,13 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { CLUSTER_MONITORS } from "../components/addons/cluster-monitors";
-import { CHARTS } from "../components/addons/versions";
+import { CHARTS, PinnedChart } from "../components/addons/versions";
 import { captureStack, chartRegistrations, ChartRegistration, everyAddonOn } from "../scripts/charts/capture";
 import { cloudStateFor } from "./cloud-mocks";
 import { runProgram } from "./harness";
 
 const STACKS = ["dev", "eks", "gke"] as const;
+const valueAt = (v: unknown, dotted: string) => dotted.split(".").reduce<any>((x, k) => x?.[k], v);
 
 /** What each target can scrape, spelt out (not read from CLUSTER_MONITORS, which this test checks). */
 const EXPECTED: Record<(typeof STACKS)[number], Record<string, boolean>> = {
@@ -43,6 +44,17 @@ describe.each(STACKS)("kube-prometheus-stack on %s", (stack) => {
     });
 });
 
+describe("the pinned charts", () => {
+    it("each name their source repository and the date and result of their last chart check", () => {
+        for (const c of Object.values(CHARTS as Record<string, PinnedChart>)) {
+            expect(c.source.github).toMatch(/^[\w.-]+\/[\w.-]+$/);
+            expect(c.source.path.endsWith(c.chart)).toBe(true);
+            expect(c.checked?.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+            expect(c.checked?.result.length).toBeGreaterThan(0);
+        }
+    });
+});
+
 describe("the per-target monitor table", () => {
     it("never scrapes a managed or localhost-bound control plane on any target", () => {
         for (const m of Object.values(CLUSTER_MONITORS)) {
@@ -64,6 +76,12 @@ describe("the chart check's capture of the program", () => {
             const { charts, created } = await captureStack(stack);
             found[stack] = charts.map((c) => `${c.chart}@${c.version} ${c.release}/${c.namespace}`).sort();
             expect(created.some((o) => o.kind === "Namespace" && o.metadata?.name === "monitoring")).toBe(true);
+            for (const c of charts) {
+                // Each registration is a pinned entry, and sets the values its accepted render differences rely on.
+                const pinned = Object.values(CHARTS as Record<string, PinnedChart>).find((p) => p.chart === c.chart)!;
+                expect([c.version, c.repo]).toEqual([pinned.version, pinned.repo]);
+                for (const s of pinned.stableInCluster ?? []) expect(valueAt(c.values, s.requires.path)).toEqual(s.requires.equals);
+            }
         }
         expect(found).toEqual({
             dev: ["kube-prometheus-stack@77.11.1 monitoring/monitoring", "metrics-server@3.12.2 metrics-server/kube-system", "traefik@37.1.1 traefik/traefik"],

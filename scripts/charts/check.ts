@@ -30,6 +30,7 @@ import { helmTemplate, HelmRun, isHook } from "./helm";
 import type { K8sObject } from "./references";
 
 const HERE = __dirname;
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
 
 function usage(): never {
     console.error("usage: npm run check:charts -- <dir of chart sources> [--stack dev,eks,gke]");
@@ -108,7 +109,7 @@ async function main() {
         const target = targetOf(stack);
         const { addons, charts, created } = await captureStack(stack);
         const on = Object.entries(addons).filter(([, v]) => v).map(([k]) => k);
-        console.log(`stack ${stack} (target ${target}), add-ons on: ${on.join(", ")}; ${charts.length} charts, ${created.length} program objects`);
+        console.log(`stack ${stack} (target ${target}), add-ons on: ${on.join(", ")}; ${count(charts.length, "chart")}, ${count(created.length, "program object")}`);
 
         // Resolve every registration to a pinned chart and its source first; render each once for its CRDs.
         const ready: Array<{ reg: ChartRegistration; pinned: PinnedChart; chartDir: string }> = [];
@@ -150,7 +151,9 @@ async function main() {
                 created,
                 stableInCluster: pinned.stableInCluster,
             });
-            console.log(`  ${reg.chart} ${reg.version}: release ${reg.release} in ${reg.namespace}; ${report.objects} objects, ${report.pods} pod templates, ${hooks.length} hooks left out`);
+            console.log(
+                `  ${reg.chart} ${reg.version}: release ${reg.release} in ${reg.namespace}; ${count(report.objects, "object")}, ${count(report.pods, "pod template")}, ${count(hooks.length, "hook")} left out`,
+            );
             for (const n of report.notes) console.log(`    note: ${n}`);
             for (const f of report.findings) {
                 failures.push({ where, finding: f });
@@ -158,7 +161,7 @@ async function main() {
             }
             if (report.findings.length === 0) console.log("    clean");
             const row = summary.get(`${reg.chart} ${reg.version}`) ?? new Map<string, string>();
-            row.set(stack, report.findings.length === 0 ? "clean" : `${report.findings.length} finding${report.findings.length === 1 ? "" : "s"}`);
+            row.set(stack, report.findings.length === 0 ? "clean" : count(report.findings.length, "finding"));
             summary.set(`${reg.chart} ${reg.version}`, row);
         }
         console.log("");
@@ -176,7 +179,7 @@ async function main() {
         console.log(`  ${chart.padEnd(width)}  ${stacks.map((s) => (row.get(s) ?? "-").padEnd(12)).join("")}`);
     }
     if (failures.length > 0) {
-        console.log(`\ncheck:charts: ${failures.length} finding${failures.length === 1 ? "" : "s"}.`);
+        console.log(`\ncheck:charts: ${count(failures.length, "finding")}.`);
         return 1;
     }
     console.log("\ncheck:charts: clean.");
