@@ -73,10 +73,10 @@ export class Monitoring extends pulumi.ComponentResource {
                     prometheusOperator: {
                         // helm.v4.Chart applies no Helm hooks, and the chart makes the webhook certificate's Secret
                         // (<release>-kube-prometheus-admission) only in a pre-install hook Job; with TLS on, the operator
-                        // pod mounts that Secret and never starts. Without the webhooks a malformed PrometheusRule is
-                        // refused by the operator (its log) instead of the API server; the operator's own port is
-                        // in-cluster plain HTTP. (With cert-manager in the program, admissionWebhooks.certManager can
-                        // provide the certificate instead.)
+                        // pod mounts that Secret and never starts. Without the webhooks the API server accepts a malformed
+                        // PrometheusRule and the operator skips it (its log says why); the operator's own port is in-cluster
+                        // plain HTTP. (With cert-manager in the program, admissionWebhooks.certManager can provide the
+                        // certificate instead.)
                         admissionWebhooks: { enabled: false },
                         tls: { enabled: false },
                     },
