@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { isStateless, publicTiers, tierPorts } from "./apps/wiring";
 import { CloudflareTunnel } from "./components/addons/cloudflare-tunnel";
+import { CLUSTER_MONITORS } from "./components/addons/cluster-monitors";
 import { Monitoring, MonitoringArgs, SCRAPERS } from "./components/addons/monitoring";
 import { Application } from "./components/application";
 import { readSqlDir } from "./components/sql-seed-job";
@@ -90,6 +91,7 @@ function addonsBeside(cfg: StackConfig, platform: Platform, application?: Return
         cfg.target !== undefined && cfg.addons.monitoring && cfg.addons.grafanaAdminPassword
             ? {
                   grafanaAdminPassword: cfg.addons.grafanaAdminPassword,
+                  clusterMonitors: CLUSTER_MONITORS[cfg.target],
                   grafanaRoute: cfg.addons.grafanaHost
                       ? {
                             host: cfg.addons.grafanaHost,

@@ -50,6 +50,10 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
                     ingressClass: args.className,
                     createIngressClassResource: true,
                     controllerConfig: { featureGates: { ALBGatewayAPI: true } },
+                    // The webhook certificate is generated in a template (genCA) unless lookup() finds the Secret the
+                    // last install made; helm.v4.Chart renders against the cluster, so reusing it keeps every later
+                    // `pulumi up` free of a new certificate (the chart's default, set here so it stays so).
+                    keepTLSSecret: true,
                     resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
                 },
             },

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Gateway, HTTPRoute } from "../gateway-api";
 import { AppMonitorsArgs, appMonitors } from "./app-monitors";
+import { ClusterMonitors, clusterMonitorValues } from "./cluster-monitors";
 import { chartArgs, CHARTS, NAMESPACES } from "./versions";
 
 export { SCRAPERS } from "./app-monitors";
@@ -16,7 +17,12 @@ export interface GrafanaRoute {
 
 export interface MonitoringArgs {
     /** The monitoring server, on a stack that owns its cluster (all-in-one or platform). */
-    server?: { grafanaAdminPassword: pulumi.Input<string>; grafanaRoute?: GrafanaRoute };
+    server?: {
+        grafanaAdminPassword: pulumi.Input<string>;
+        grafanaRoute?: GrafanaRoute;
+        /** The cluster-component monitors the target can serve (CLUSTER_MONITORS[target]). */
+        clusterMonitors: ClusterMonitors;
+    };
     /** What makes an app visible to the server, on a stack that deploys an app (all-in-one or app). */
     app?: AppMonitorsArgs;
 }
@@ -38,7 +44,7 @@ export class Monitoring extends pulumi.ComponentResource {
         let afterCrds: pulumi.CustomResourceOptions = { parent };
         let inMonitoring: pulumi.CustomResourceOptions = { parent };
         if (args.server) {
-            const { ns, chart } = this.server(name, args.server.grafanaAdminPassword);
+            const { ns, chart } = this.server(name, args.server);
             this.chart = chart;
             afterCrds = { parent, dependsOn: [chart] };
             inMonitoring = { parent, dependsOn: [ns] };
@@ -49,7 +55,7 @@ export class Monitoring extends pulumi.ComponentResource {
     }
 
     /** The namespace, Grafana's admin Secret and the chart. */
-    private server(name: string, grafanaAdminPassword: pulumi.Input<string>) {
+    private server(name: string, { grafanaAdminPassword, clusterMonitors }: NonNullable<MonitoringArgs["server"]>) {
         const ns = new k8s.core.v1.Namespace(
             `${name}-ns`,
             // node-exporter reads the host (hostPID, hostNetwork): the namespace cannot be "restricted".
@@ -71,6 +77,18 @@ export class Monitoring extends pulumi.ComponentResource {
                 ...chartArgs(CHARTS.kubePrometheusStack),
                 namespace: ns.metadata.name,
                 values: {
+                    prometheusOperator: {
+                        // helm.v4.Chart applies no Helm hooks, and the chart makes the webhook certificate's Secret
+                        // (<release>-kube-prometheus-admission) only in a pre-install hook Job; with TLS on, the operator
+                        // pod mounts that Secret and never starts. Without the webhooks the API server accepts a malformed
+                        // PrometheusRule and the operator skips it (its log says why); the operator's own port is in-cluster
+                        // plain HTTP. (With cert-manager in the program, admissionWebhooks.certManager can provide the
+                        // certificate instead.)
+                        admissionWebhooks: { enabled: false },
+                        tls: { enabled: false },
+                    },
+                    // Control-plane monitors only where the target exposes the component (cluster-monitors.ts).
+                    ...clusterMonitorValues(clusterMonitors),
                     // Pick up every ServiceMonitor, PodMonitor and PrometheusRule, not only the chart's release label.
                     prometheus: {
                         prometheusSpec: {
