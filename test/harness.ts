@@ -47,6 +47,11 @@ export interface RunOptions {
     state?: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
     /** Answers to provider functions (invokes), by token. */
     calls?: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
+    /**
+     * What a StackReference reads: the referenced stack's name (`org/project/stack`) -> its `platform`
+     * output (a stack that is not listed has no outputs).
+     */
+    platforms?: Record<string, unknown>;
 }
 
 export interface RunResult {
@@ -79,8 +84,18 @@ const PROJECT = "ticketbuster";
 const ROOT = path.join(__dirname, "..");
 export const MOCK_KUBECONFIG = path.join(__dirname, "fixtures", "kube", "docker-desktop.yaml");
 
+/** A stack's file: the repository's own Pulumi.<stack>.yaml, else the one of that name under examples/. */
+export function stackFile(stack: string): string {
+    const own = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    if (fs.existsSync(own)) return own;
+    const examples = path.join(ROOT, "examples");
+    const found = fs.readdirSync(examples).map((dir) => path.join(examples, dir, `Pulumi.${stack}.yaml`)).find((f) => fs.existsSync(f));
+    if (!found) throw new Error(`no stack file Pulumi.${stack}.yaml in the repository or under examples/`);
+    return found;
+}
+
 export function stackConfig(stack: string): Record<string, string> {
-    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    const file = stackFile(stack);
     const doc = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
     const out: Record<string, string> = {};
     for (const [key, value] of Object.entries(doc.config ?? {})) {
@@ -120,7 +135,7 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
                     additionalSecretOutputs: options?.additionalSecretOutputs ?? [],
                     urn: options?.urn ?? `urn:pulumi:${opts.stack}::${PROJECT}::${args.type}::${args.name}`,
                 });
-                const state = { ...args.inputs, ...(opts.state?.(args) ?? {}) };
+                const state = { ...args.inputs, ...(opts.state?.(args) ?? {}), ...stackReference(args, opts.platforms) };
                 return { id: `${args.name}-id`, state };
             },
             call(args) {
@@ -186,6 +201,13 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
         await waitForRPCs();
         return { resources, outputs: {}, raw: {}, error: error as Error };
     }
+}
+
+/** A StackReference's outputs, as the engine reads them from the referenced stack (the platform output holds a secret). */
+function stackReference(args: pulumi.runtime.MockResourceArgs, platforms: RunOptions["platforms"]): Record<string, unknown> {
+    if (args.type !== "pulumi:pulumi:StackReference") return {};
+    const platform = platforms?.[String(args.inputs.name)];
+    return platform === undefined ? { outputs: {}, secretOutputNames: [] } : { outputs: { platform }, secretOutputNames: ["platform"] };
 }
 
 // Secrets arrive in mock inputs wrapped with Pulumi's signature.
