@@ -30,6 +30,7 @@ export async function main(): Promise<Record<string, unknown>> {
             images,
             replicas: cfg.replicas ?? {},
             storageClass: platform.storageClass,
+            storePriorityClassName: platform.priorityClasses.dataStores,
             publicServiceType,
             loadBalancerAnnotations: platform.loadBalancerAnnotations,
             protectData: cfg.protectData,
@@ -78,6 +79,7 @@ function appAddons(cfg: StackConfig, platform: Platform, application: Applicatio
                 app,
                 namespace: cfg.namespace,
                 grafanaAdminPassword: addons.grafanaAdminPassword,
+                priorityClassName: platform.priorityClasses.addons,
                 labels,
                 grafanaRoute: addons.grafanaHost
                     ? {

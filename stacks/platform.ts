@@ -34,6 +34,11 @@ export interface Platform {
     routing: RoutingPlatform;
     /** Resources the app must wait for (e.g. a StorageClass or CSI add-on). */
     dependsOn?: pulumi.Resource[];
+    /**
+     * The cluster's PriorityClasses (components/addons/priority-classes.ts): the data stores' and the
+     * add-ons'. The stateless tiers keep the default priority.
+     */
+    priorityClasses: { dataStores: pulumi.Input<string>; addons: pulumi.Input<string> };
     /** The target's own add-ons the program installed (undefined when off or built in). */
     addons?: { metricsServer?: pulumi.Resource; gatewayController?: pulumi.Resource };
     /** Target-specific stack outputs (cluster name, kubeconfig as a secret, registry URLs...). */

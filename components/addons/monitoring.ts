@@ -25,6 +25,8 @@ export interface MonitoringArgs {
     /** The app's namespace (already created; the component waits for it through its dependsOn). */
     namespace: string;
     grafanaAdminPassword: pulumi.Input<string>;
+    /** The add-ons' PriorityClass (components/addons/priority-classes.ts), for the chart's long-running pods. */
+    priorityClassName: pulumi.Input<string>;
     labels: Record<string, string>;
     /** Grafana on the routes' controller at this host; without it, port-forward (see README). */
     grafanaRoute?: { host: string; routing: "gateway" | "ingress"; className: string; listenerPort: number };
@@ -61,6 +63,9 @@ export class Monitoring extends pulumi.ComponentResource {
             },
             inMonitoring,
         );
+        // Every long-running pod of the chart and its subcharts (the keys their templates read; several are only
+        // commented out in the values.yaml files). The admission webhook's one-shot patch Jobs keep the default.
+        const priorityClassName = args.priorityClassName;
         this.chart = new k8s.helm.v4.Chart(
             name,
             {
@@ -74,13 +79,18 @@ export class Monitoring extends pulumi.ComponentResource {
                             podMonitorSelectorNilUsesHelmValues: false,
                             ruleSelectorNilUsesHelmValues: false,
                             retention: "7d",
+                            priorityClassName,
                         },
                     },
+                    alertmanager: { alertmanagerSpec: { priorityClassName } },
+                    prometheusOperator: { priorityClassName },
+                    "kube-state-metrics": { priorityClassName },
                     // Docker Desktop's node has no shared mount propagation for `/`; the root fs metrics are not worth it.
-                    "prometheus-node-exporter": { hostRootFsMount: { enabled: false } },
+                    "prometheus-node-exporter": { hostRootFsMount: { enabled: false }, priorityClassName },
                     grafana: {
                         admin: { existingSecret: admin.metadata.name, userKey: "admin-user", passwordKey: "admin-password" },
                         sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" } },
+                        priorityClassName,
                     },
                 },
             },

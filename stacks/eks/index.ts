@@ -1,4 +1,5 @@
 import { isStateless } from "../../apps/wiring";
+import { PriorityClasses } from "../../components/addons/priority-classes";
 import type { StackConfig } from "../../config";
 import type { Platform } from "../platform";
 import { eksAddons } from "./addons";
@@ -37,10 +38,12 @@ export function eksPlatform(cfg: StackConfig & { target: "eks" }): Platform {
     const repositories = registry(x, appImages);
     const className = cfg.routeClassName ?? ALB_CLASS;
     const addons = eksAddons(x, cfg.addons, { cluster: eksCluster, vpc, nodeGroup, provider, className });
+    const priorityClasses = new PriorityClasses("priority-classes", {}, { providers: { kubernetes: provider } }).names;
 
     return {
         provider,
         storageClass: cfg.storageClass ?? gp3.metadata.name,
+        priorityClasses,
         kind: "cloud",
         loadBalancerAnnotations: NLB_ANNOTATIONS,
         routing: {

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { PriorityClasses } from "../../components/addons/priority-classes";
 import type { StackConfig } from "../../config";
 import type { Platform } from "../platform";
 import { cluster } from "./cluster";
@@ -40,10 +41,12 @@ export function gkePlatform(cfg: StackConfig & { target: "gke" }): Platform {
     // Waiting for the nodes: otherwise the workloads would be created, and time out, while the pool boots.
     const provider = new k8s.Provider("gke", { kubeconfig }, { dependsOn: [nodePool] });
     const registryUrl = registry(x);
+    const priorityClasses = new PriorityClasses("priority-classes", {}, { providers: { kubernetes: provider } }).names;
 
     return {
         provider,
         storageClass: cfg.storageClass ?? GKE_STORAGE_CLASS,
+        priorityClasses,
         kind: "cloud",
         routing: {
             gatewayClassName: cfg.routeClassName ?? GKE_GATEWAY_CLASS,
