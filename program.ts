@@ -45,6 +45,7 @@ function deployApp(cfg: StackConfig, deployment: AppDeployment, platform: Platfo
             images,
             replicas: cfg.replicas ?? {},
             storageClass: platform.storageClass,
+            storePriorityClassName: platform.priorityClasses.dataStores,
             publicServiceType: cfg.frontendServiceType ?? publicTiers(app)[0]?.publicServiceType?.[platform.kind] ?? "LoadBalancer",
             loadBalancerAnnotations: platform.loadBalancerAnnotations,
             protectData: cfg.protectData,
@@ -92,6 +93,7 @@ function addonsBeside(cfg: StackConfig, platform: Platform, application?: Return
             ? {
                   grafanaAdminPassword: cfg.addons.grafanaAdminPassword,
                   clusterMonitors: CLUSTER_MONITORS[cfg.target],
+                  priorityClassName: platform.priorityClasses.addons,
                   grafanaRoute: cfg.addons.grafanaHost
                       ? {
                             host: cfg.addons.grafanaHost,

@@ -50,6 +50,8 @@ export const platformOutputSchema = z.object({
         /** An Artifact Registry repository: `<url>/<image>`. */
         z.object({ kind: z.literal("artifact-registry"), url: z.string() }),
     ]),
+    /** The cluster's PriorityClasses: the data stores' (an app's StatefulSets name it) and the add-ons'. */
+    priorityClasses: z.object({ dataStores: z.string(), addons: z.string() }),
     /** Which add-ons the platform runs. */
     addons: z.object({
         metricsServer: z.boolean(),

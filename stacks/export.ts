@@ -34,6 +34,7 @@ export function platformOutput(p: Omit<Platform, "exported">, args: ExportArgs):
         // The peers are the NetworkPolicy inputs the target built: plain selectors and CIDRs.
         routing: routing as DeepInput<PlatformOutput["routing"]>,
         registry: args.registry,
+        priorityClasses: p.priorityClasses,
         addons: p.installed,
         // kube-prometheus-stack as the monitoring add-on installs it: selecting every monitor and rule.
         ...(p.installed.monitoring ? { monitoring: { namespace: NAMESPACES.monitoring, selectorLabels: {} } } : {}),

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import type { OwnCluster, StackConfig } from "../config";
 import { MetricsServer } from "../components/addons/metrics-server";
+import { PriorityClasses } from "../components/addons/priority-classes";
 import { Traefik } from "../components/addons/traefik";
 import { platformOutput } from "./export";
 import { Platform } from "./platform";
@@ -21,10 +22,11 @@ export function localPlatform(cfg: StackConfig & OwnCluster & { target: "local" 
     const className = cfg.routeClassName ?? LOCAL_ROUTING.className;
     const controllerNamespace = cfg.routeControllerNamespace ?? LOCAL_ROUTING.controllerNamespace;
     const onCluster = { providers: { kubernetes: provider } };
+    const priorityClasses = new PriorityClasses("priority-classes", {}, onCluster).names;
     // Docker Desktop has no metrics-server, and its kubelet's certificate cannot be verified.
     const metricsServer = cfg.addons.metricsServer ? new MetricsServer("metrics-server", { kubeletInsecureTls: true }, onCluster) : undefined;
     const controller = cfg.addons.gateway
-        ? new Traefik("traefik", { className, webPort: LOCAL_ROUTING.listenerPort }, onCluster)
+        ? new Traefik("traefik", { className, webPort: LOCAL_ROUTING.listenerPort, priorityClassName: priorityClasses.addons }, onCluster)
         : undefined;
     const registry = cfg.imageRegistry ?? DEFAULT_IMAGE_REGISTRY;
     const platform: Platform = {
@@ -32,6 +34,7 @@ export function localPlatform(cfg: StackConfig & OwnCluster & { target: "local" 
         provider,
         kind: "local",
         storageClass: cfg.storageClass,
+        priorityClasses,
         imageRepository: (image) => `${registry}/${image}`,
         routing: {
             gatewayClassName: className,

@@ -42,6 +42,11 @@ export interface Platform {
     routing: RoutingPlatform;
     /** Resources the app must wait for (e.g. a StorageClass or CSI add-on). */
     dependsOn?: pulumi.Resource[];
+    /**
+     * The cluster's PriorityClasses (components/addons/priority-classes.ts): the data stores' and the
+     * add-ons'. The stateless tiers keep the default priority.
+     */
+    priorityClasses: { dataStores: pulumi.Input<string>; addons: pulumi.Input<string> };
     /** Which add-ons the cluster runs: this stack's own, or the referenced platform stack's. */
     installed: Addons;
     /** The target's own add-ons this stack installed (undefined when off, built in, or another stack's). */

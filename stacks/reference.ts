@@ -32,6 +32,7 @@ export async function referencedPlatform(cfg: StackConfig & OnPlatform): Promise
         provider,
         kind: out.kind,
         storageClass: cfg.storageClass ?? out.storageClass,
+        priorityClasses: out.priorityClasses,
         loadBalancerAnnotations: out.loadBalancerAnnotations,
         imageRepository: registry.imageRepository,
         routing: {

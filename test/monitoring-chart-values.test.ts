@@ -31,7 +31,7 @@ describe.each(STACKS)("kube-prometheus-stack on %s", (stack) => {
     });
 
     it("turns off the operator's admission webhooks and TLS, whose certificate only a hook Job would make", () => {
-        expect(kps.values.prometheusOperator).toEqual({ admissionWebhooks: { enabled: false }, tls: { enabled: false } });
+        expect(kps.values.prometheusOperator).toEqual({ admissionWebhooks: { enabled: false }, tls: { enabled: false }, priorityClassName: "ticketbuster-addons" });
     });
 
     it("enables only the cluster-component monitors the target exposes", () => {

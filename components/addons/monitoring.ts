@@ -22,6 +22,8 @@ export interface MonitoringArgs {
         grafanaRoute?: GrafanaRoute;
         /** The cluster-component monitors the target can serve (CLUSTER_MONITORS[target]). */
         clusterMonitors: ClusterMonitors;
+        /** The add-ons' PriorityClass (components/addons/priority-classes.ts), for the chart's long-running pods. */
+        priorityClassName: pulumi.Input<string>;
     };
     /** What makes an app visible to the server, on a stack that deploys an app (all-in-one or app). */
     app?: AppMonitorsArgs;
@@ -55,7 +57,7 @@ export class Monitoring extends pulumi.ComponentResource {
     }
 
     /** The namespace, Grafana's admin Secret and the chart. */
-    private server(name: string, { grafanaAdminPassword, clusterMonitors }: NonNullable<MonitoringArgs["server"]>) {
+    private server(name: string, { grafanaAdminPassword, clusterMonitors, priorityClassName }: NonNullable<MonitoringArgs["server"]>) {
         const ns = new k8s.core.v1.Namespace(
             `${name}-ns`,
             // node-exporter reads the host (hostPID, hostNetwork): the namespace cannot be "restricted".
@@ -71,6 +73,8 @@ export class Monitoring extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [ns] },
         );
+        // The add-ons' priority for every long-running pod of the chart and its subcharts (the keys their templates
+        // read; several are only commented out in the values.yaml files).
         const chart = new k8s.helm.v4.Chart(
             name,
             {
@@ -86,6 +90,7 @@ export class Monitoring extends pulumi.ComponentResource {
                         // certificate instead.)
                         admissionWebhooks: { enabled: false },
                         tls: { enabled: false },
+                        priorityClassName,
                     },
                     // Control-plane monitors only where the target exposes the component (cluster-monitors.ts).
                     ...clusterMonitorValues(clusterMonitors),
@@ -96,13 +101,17 @@ export class Monitoring extends pulumi.ComponentResource {
                             podMonitorSelectorNilUsesHelmValues: false,
                             ruleSelectorNilUsesHelmValues: false,
                             retention: "7d",
+                            priorityClassName,
                         },
                     },
+                    alertmanager: { alertmanagerSpec: { priorityClassName } },
+                    "kube-state-metrics": { priorityClassName },
                     // Docker Desktop's node has no shared mount propagation for `/`; the root fs metrics are not worth it.
-                    "prometheus-node-exporter": { hostRootFsMount: { enabled: false } },
+                    "prometheus-node-exporter": { hostRootFsMount: { enabled: false }, priorityClassName },
                     grafana: {
                         admin: { existingSecret: admin.metadata.name, userKey: "admin-user", passwordKey: "admin-password" },
                         sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" } },
+                        priorityClassName,
                     },
                 },
             },

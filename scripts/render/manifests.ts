@@ -73,6 +73,8 @@ export async function renderObjects(opts: Omit<RenderOptions, "outDir">): Promis
 const APPLY_ORDER = [
     "Namespace",
     "StorageClass",
+    // Pods naming a PriorityClass that does not exist yet are refused.
+    "PriorityClass",
     "CustomResourceDefinition",
     "ServiceAccount",
     "Secret",

@@ -1,4 +1,5 @@
 import { isStateless } from "../../apps/wiring";
+import { PriorityClasses } from "../../components/addons/priority-classes";
 import type { OwnCluster, StackConfig } from "../../config";
 import { platformOutput } from "../export";
 import type { Platform } from "../platform";
@@ -33,11 +34,13 @@ export function eksPlatform(cfg: StackConfig & OwnCluster & { target: "eks" }): 
     const className = cfg.routeClassName ?? eksRouting.className;
     const addons = eksAddons(x, cfg.addons, { cluster: eksCluster, vpc, nodeGroup, provider, className });
     const accountId = accountOf(eksCluster.oidcProviderArn);
+    const priorityClasses = new PriorityClasses("priority-classes", {}, { providers: { kubernetes: provider } }).names;
 
     const platform: Platform = {
         target: "eks",
         provider,
         storageClass: cfg.storageClass ?? gp3.metadata.name,
+        priorityClasses,
         kind: "cloud",
         loadBalancerAnnotations: NLB_ANNOTATIONS,
         routing: {

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { PriorityClasses } from "../../components/addons/priority-classes";
 import type { OwnCluster, StackConfig } from "../../config";
 import { platformOutput } from "../export";
 import type { Platform } from "../platform";
@@ -36,11 +37,13 @@ export function gkePlatform(cfg: StackConfig & OwnCluster & { target: "gke" }): 
     // Waiting for the nodes: otherwise the workloads would be created, and time out, while the pool boots.
     const provider = new k8s.Provider("gke", { kubeconfig }, { dependsOn: [nodePool] });
     const registryUrl = registry(x);
+    const priorityClasses = new PriorityClasses("priority-classes", {}, { providers: { kubernetes: provider } }).names;
 
     const platform: Platform = {
         target: "gke",
         provider,
         storageClass: cfg.storageClass ?? GKE_STORAGE_CLASS,
+        priorityClasses,
         kind: "cloud",
         routing: gkeRouting(cfg.routeClassName, cfg.routeControllerNamespace),
         imageRepository: (image) => pulumi.interpolate`${registryUrl}/${image}`,
