@@ -13,6 +13,8 @@ import { APP_NAMES, APPS } from "../../apps";
 import { clientPorts, isStateless, isStore } from "../../apps/wiring";
 import { renderManifests } from "../../scripts/render/manifests";
 import { CLUSTER_TOOLS, clusterDown, clusterUp, e2eOverlay, e2eScript, ROOT, useToolchain } from "../../scripts/e2e/session";
+import { GATEWAY_API, servesApi } from "../../config/cluster-apis";
+import { localClusterProblem } from "../../scripts/preflight";
 import { isReady, kubectl } from "./kube";
 
 const skip = process.env.TICKETBUSTER_SKIP_E2E === "1";
@@ -22,6 +24,8 @@ const FIELD_MANAGER = "--field-manager=ticketbuster-e2e";
 
 let k: ReturnType<typeof kubectl>;
 let crds: string;
+/** What the program's and the driver's Gateway API checks said of the bare cluster, then with the CRDs applied. */
+const gatewayApi: { before?: boolean; after?: boolean; preflightBefore?: string; preflightAfter?: string } = {};
 
 /** Pods once settled: each stateless tier's replicas (an HPA's floor), one per data store. */
 function expectedPods(appName: string): number {
@@ -40,14 +44,29 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
     beforeAll(() => {
         useToolchain(CLUSTER_TOOLS);
         process.env.E2E_STATIC_PVS = STATIC_PVS;
-        k = kubectl(clusterUp().kubeconfig);
+        const cluster = clusterUp();
+        k = kubectl(cluster.kubeconfig);
+        // The real kubectl against the real API server (the unit tests' stand-in is for mocks only).
+        const env = { ...process.env, TICKETBUSTER_KUBECTL: "kubectl" };
+        const config: Record<string, string> = { kubeconfig: cluster.kubeconfig, kubeContext: cluster.context, app: "bookstore", addons: JSON.stringify({ gateway: false }) };
+        const ask = () => [servesApi({ kubeconfig: cluster.kubeconfig, context: cluster.context }, GATEWAY_API, env), localClusterProblem((key) => config[key], ROOT, env)] as const;
+        [gatewayApi.before, gatewayApi.preflightBefore] = ask();
         // Not built into Kubernetes: the Gateway API's standard-channel CRDs (what a cluster's controller
         // brings) and the prometheus-operator's (kube-prometheus-stack's), from their Go modules.
         crds = execFileSync("bash", [path.join(ROOT, "scripts", "e2e", "crds.sh")], { encoding: "utf8" }).trim();
         const applied = k.run(["apply", "--server-side", FIELD_MANAGER, "-f", path.join(crds, "gateway-api"), "-f", path.join(crds, "prometheus-operator")]);
         expect(applied.ok, applied.stderr).toBe(true);
         expect(k.run(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]).ok).toBe(true);
+        [gatewayApi.after, gatewayApi.preflightAfter] = ask();
     }, 900_000);
+
+    it("the Gateway API check: a bare API server serves none (the driver's preflight says so), one with the CRDs does", () => {
+        expect(gatewayApi.before).toBe(false);
+        expect(gatewayApi.preflightBefore).toContain("serves no Gateway API (gateway.networking.k8s.io/v1");
+        expect(gatewayApi.preflightBefore).toContain("pulumi config set routing ingress");
+        expect(gatewayApi.after).toBe(true);
+        expect(gatewayApi.preflightAfter).toBeUndefined();
+    });
 
     afterAll(() => {
         if (process.env.TICKETBUSTER_E2E_KEEP !== "1") clusterDown();
