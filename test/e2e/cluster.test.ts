@@ -12,12 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP_NAMES, APPS } from "../../apps";
 import { clientPorts, isStateless, isStore } from "../../apps/wiring";
 import { renderManifests } from "../../scripts/render/manifests";
-import { CLUSTER_TOOLS, clusterDown, clusterUp, e2eOverlay, e2eScript, ROOT, useToolchain } from "../../scripts/e2e/session";
+import { CLUSTER_TOOLS, clusterDown, clusterUp, e2eOverlay, e2eScript, ROOT, useCluster, useToolchain } from "../../scripts/e2e/session";
 import { GATEWAY_API, servesApi } from "../../config/cluster-apis";
 import { localClusterProblem } from "../../scripts/preflight";
-import { isReady, kubectl } from "./kube";
+import { expectedPods, isReady, kubectl } from "./kube";
 
 const skip = process.env.TICKETBUSTER_SKIP_E2E === "1";
+useCluster("e2e-objects");
 /** Enough static PVs of the right sizes for the app with the most volumes (Ticketing: six of 1Gi). */
 /** Two apps side by side on one platform (TicketBuster and Bookstore) need two 20Gi volumes at once. */
 const STATIC_PVS = "20Gi 20Gi 10Gi 5Gi 5Gi 5Gi 2Gi 1Gi 1Gi 1Gi 1Gi 1Gi 1Gi";
@@ -28,10 +29,6 @@ let crds: string;
 /** What the program's and the driver's Gateway API checks said of the bare cluster, then with the CRDs applied. */
 const gatewayApi: { before?: boolean; after?: boolean; preflightBefore?: string; preflightAfter?: string } = {};
 
-/** Pods once settled: each stateless tier's replicas (an HPA's floor), one per data store. */
-function expectedPods(appName: string): number {
-    return APPS[appName].tiers.reduce((n, t) => n + (isStateless(t) ? Math.max(t.replicas, t.autoscaling?.minReplicas ?? 0) : 1), 0);
-}
 
 async function waitFor(what: string, check: () => boolean, seconds = 180): Promise<void> {
     const deadline = Date.now() + seconds * 1000;

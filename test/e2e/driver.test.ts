@@ -118,15 +118,16 @@ describe.skipIf(skip)("driver with the real engine", { timeout: 300_000 }, () =>
     });
 
     it("runs the real program in the real engine: a bad config fails before any resource is registered", async () => {
-        const stackFile = path.join(ROOT, "Pulumi.e2e.yaml"); // gitignored
+        // Its own stack (gitignored file): the engine test (pulumi-kubernetes.test.ts) may be using Pulumi.e2e.yaml at the same time.
+        const stackFile = path.join(ROOT, "Pulumi.e2e-bad-config.yaml");
         fs.writeFileSync(stackFile, stringify({ config: { "ticketbuster:target": "aws", "ticketbuster:imageTag": "latest" } }));
         try {
-            const attempt = runStack({ stack: "e2e", action: "up", workDir: ROOT, backendUrl: `file://${backendDir}`, onOutput: (s) => output.push(s) });
+            const attempt = runStack({ stack: "e2e-bad-config", action: "up", workDir: ROOT, backendUrl: `file://${backendDir}`, onOutput: (s) => output.push(s) });
             await expect(attempt).rejects.toThrow(/ticketbuster:target: got "aws"; allowed: local, eks, gke/);
             await expect(attempt).rejects.toThrow(/ticketbuster:imageTag: got "latest"/);
             const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
             const stack = await LocalWorkspace.selectStack(
-                { stackName: "e2e", workDir: ROOT },
+                { stackName: "e2e-bad-config", workDir: ROOT },
                 { envVars: { PULUMI_BACKEND_URL: `file://${backendDir}` } },
             );
             const state = await stack.exportStack();
