@@ -2,46 +2,62 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { isStateless, publicTiers, tierPorts } from "./apps/wiring";
 import { CloudflareTunnel } from "./components/addons/cloudflare-tunnel";
-import { Monitoring, SCRAPERS } from "./components/addons/monitoring";
+import { CLUSTER_MONITORS } from "./components/addons/cluster-monitors";
+import { Monitoring, MonitoringArgs, SCRAPERS } from "./components/addons/monitoring";
 import { Application, ReleaseArgs } from "./components/application";
 import { readSqlDir } from "./components/sql-seed-job";
-import { loadConfig, StackConfig } from "./config";
+import { AppDeployment, loadConfig, NO_APP, StackConfig } from "./config";
 import { createPlatform, Platform } from "./stacks";
 
-/** Config -> target platform -> the app on it -> outputs. Nothing is registered before config is valid. */
+/**
+ * Config -> the platform (the stack's own cluster and add-ons, or the platform stack it references)
+ * -> the app on it, if the stack deploys one -> outputs. Nothing is registered before config is valid.
+ */
 export async function main(): Promise<Record<string, unknown>> {
     const cfg = loadConfig();
     const platform = await createPlatform(cfg);
-    const { app } = cfg;
+    const application = cfg.app && deployApp(cfg, cfg.app, platform);
+    const addons = addonsBeside(cfg, platform, application);
+    return {
+        target: platform.target,
+        app: cfg.app?.spec.name ?? NO_APP,
+        ...(application ? application.outputs : {}),
+        addons,
+        ...platform.outputs,
+        ...(platform.exported ? { platform: platform.exported } : {}),
+    };
+}
 
+function deployApp(cfg: StackConfig, deployment: AppDeployment, platform: Platform) {
+    const { spec: app, namespace } = deployment;
     const images: Record<string, pulumi.Output<string>> = {};
     for (const tier of app.tiers.filter(isStateless)) {
         const tag = cfg.imageTags?.[tier.name] ?? cfg.imageTag;
         images[tier.name] = pulumi.interpolate`${platform.imageRepository(tier.image)}:${tag}`;
     }
-    const releases = releasesOf(cfg, platform);
-    const publicServiceType = publicServiceTypeOf(cfg, platform);
+    const releases = releasesOf(cfg, deployment, platform);
     const routing = platform.routing;
-
-    const application = new Application(
+    const routeHost = cfg.routeHost ?? app.routes?.host;
+    const resource = new Application(
         app.name,
         {
             app,
-            namespace: cfg.namespace,
+            namespace,
             images,
             replicas: cfg.replicas ?? {},
             releases,
             storageClass: platform.storageClass,
-            publicServiceType,
+            storePriorityClassName: platform.priorityClasses.dataStores,
+            publicServiceType: cfg.frontendServiceType ?? publicTiers(app)[0]?.publicServiceType?.[platform.kind] ?? "LoadBalancer",
             loadBalancerAnnotations: platform.loadBalancerAnnotations,
             protectData: cfg.protectData,
-            credentials: cfg.credentials,
-            secrets: cfg.secrets,
-            scrapers: cfg.addons.monitoring ? SCRAPERS : undefined,
+            credentials: deployment.credentials,
+            secrets: deployment.secrets,
+            scrapers: monitorsApp(cfg, platform) ? SCRAPERS : undefined,
             sql: app.seed ? readSqlDir(path.join(__dirname, "sql", app.name)) : {},
             routes: app.routes && {
                 routing: cfg.routing,
-                host: cfg.routeHost ?? app.routes.host,
+                host: routeHost!,
                 className: routeClassName(cfg, routing),
                 listenerPort: routing.listenerPort,
                 sources: routing.sources,
@@ -51,82 +67,85 @@ export async function main(): Promise<Record<string, unknown>> {
         },
         { providers: { kubernetes: platform.provider }, dependsOn: platform.dependsOn },
     );
-
-    const addons = appAddons(cfg, platform, application);
-
     return {
-        target: cfg.target,
-        app: app.name,
-        namespace: application.namespace.metadata.name,
-        frontendUrl: application.publicService && publicUrl(application.publicService),
-        routes: app.routes && `http://${cfg.routeHost ?? app.routes.host}/ (${cfg.routing})`,
-        images,
-        seedJob: application.seedJob?.job.metadata.name,
-        addons,
-        ...platform.outputs,
+        resource,
+        outputs: {
+            namespace: resource.namespace.metadata.name,
+            frontendUrl: resource.publicService && publicUrl(resource.publicService),
+            routes: app.routes && `http://${routeHost}/ (${cfg.routing})`,
+            images,
+            seedJob: resource.seedJob?.job.metadata.name,
+        },
     };
 }
 
-/** The add-ons that live with the app (monitoring, the tunnel); the target's own ones come with the platform. */
-function appAddons(cfg: StackConfig, platform: Platform, application: Application) {
-    const { app, addons } = cfg;
-    const opts = { providers: { kubernetes: platform.provider }, dependsOn: [application.namespace] };
-    const labels = { "app.kubernetes.io/part-of": app.name, "app.kubernetes.io/instance": cfg.namespace };
-    if (addons.monitoring && addons.grafanaAdminPassword) {
-        const routing = platform.routing;
-        new Monitoring(
-            "monitoring",
-            {
-                app,
-                namespace: cfg.namespace,
-                grafanaAdminPassword: addons.grafanaAdminPassword,
-                labels,
-                releasedTiers: Object.keys(cfg.releases ?? {}),
-                grafanaRoute: addons.grafanaHost
-                    ? {
-                          host: addons.grafanaHost,
-                          routing: cfg.routing,
-                          className: routeClassName(cfg, routing),
-                          listenerPort: routing.listenerPort,
-                      }
-                    : undefined,
-            },
-            { ...opts, dependsOn: [...opts.dependsOn, ...(routing.dependsOn ?? [])] },
-        );
+/** Whether this app gets its monitors: the cluster runs monitoring (and an app stack did not opt out). */
+const monitorsApp = (cfg: StackConfig, platform: Platform) => platform.installed.monitoring && (cfg.target !== undefined || cfg.addons.requests.monitoring !== false);
+
+/**
+ * The add-ons that live beside the app rather than with the target: monitoring (its server where the
+ * stack owns the cluster, the app's monitors where it deploys an app) and the Cloudflare tunnel.
+ */
+function addonsBeside(cfg: StackConfig, platform: Platform, application?: ReturnType<typeof deployApp>) {
+    const app = cfg.app;
+    const providers = { kubernetes: platform.provider };
+    const labels = app && { "app.kubernetes.io/part-of": app.spec.name, "app.kubernetes.io/instance": app.namespace };
+    const server: MonitoringArgs["server"] =
+        cfg.target !== undefined && cfg.addons.monitoring && cfg.addons.grafanaAdminPassword
+            ? {
+                  grafanaAdminPassword: cfg.addons.grafanaAdminPassword,
+                  clusterMonitors: CLUSTER_MONITORS[cfg.target],
+                  priorityClassName: platform.priorityClasses.addons,
+                  grafanaRoute: cfg.addons.grafanaHost
+                      ? {
+                            host: cfg.addons.grafanaHost,
+                            routing: cfg.routing,
+                            className: routeClassName(cfg, platform.routing),
+                            listenerPort: platform.routing.listenerPort,
+                        }
+                      : undefined,
+              }
+            : undefined;
+    const monitors =
+        app && labels && monitorsApp(cfg, platform)
+            ? { app: app.spec, namespace: app.namespace, labels, releasedTiers: Object.keys(cfg.releases ?? {}) }
+            : undefined;
+    if (server || monitors) {
+        const namespace = application ? [application.resource.namespace] : [];
+        new Monitoring("monitoring", { server, app: monitors }, { providers, dependsOn: [...namespace, ...(platform.routing.dependsOn ?? [])] });
     }
-    const [publicTier] = publicTiers(app);
-    if (addons.cloudflareTunnelToken && publicTier) {
+    const [publicTier] = app ? publicTiers(app.spec) : [];
+    if (cfg.addons.cloudflareTunnelToken && publicTier && app && labels && application) {
         new CloudflareTunnel(
             "cloudflared",
-            {
-                namespace: cfg.namespace,
-                token: addons.cloudflareTunnelToken,
-                publicTier: tierPorts(publicTier),
-                labels,
-            },
-            opts,
+            { namespace: app.namespace, token: cfg.addons.cloudflareTunnelToken, publicTier: tierPorts(publicTier), labels },
+            { providers, dependsOn: [application.resource.namespace] },
         );
     }
+    const { metricsServer, gateway, monitoring } = platform.installed;
     return {
-        metricsServer: addons.metricsServer,
-        gateway: addons.gateway,
-        monitoring: addons.monitoring,
-        cloudflareTunnel: addons.cloudflareTunnelToken !== undefined,
-        grafana: addons.monitoring
-            ? addons.grafanaHost
-                ? `http://${addons.grafanaHost}/`
-                : "kubectl port-forward -n monitoring svc/monitoring-grafana 3000:80 (user admin, password: pulumi config get grafanaAdminPassword)"
-            : undefined,
+        metricsServer,
+        gateway,
+        monitoring,
+        cloudflareTunnel: cfg.addons.cloudflareTunnelToken !== undefined,
+        grafana: monitoring ? grafanaAccess(cfg) : undefined,
     };
+}
+
+function grafanaAccess(cfg: StackConfig): string {
+    if (cfg.target !== undefined && cfg.addons.grafanaHost) return `http://${cfg.addons.grafanaHost}/`;
+    const password = cfg.target !== undefined ? "pulumi config get grafanaAdminPassword" : `pulumi config get grafanaAdminPassword --stack ${cfg.platform}`;
+    return `kubectl port-forward -n monitoring svc/monitoring-grafana 3000:80 (user admin, password: ${password})`;
 }
 
 /** Config `releases`: the new version's image per released tier, from the same repository as the stable one. */
-function releasesOf(cfg: StackConfig, platform: Platform): Record<string, ReleaseArgs> | undefined {
+function releasesOf(cfg: StackConfig, deployment: AppDeployment, platform: Platform): Record<string, ReleaseArgs> | undefined {
     if (!cfg.releases) return undefined;
+    const app = deployment.spec;
     return Object.fromEntries(
         Object.entries(cfg.releases).map(([name, r]) => {
-            const tier = cfg.app.tiers.find((t) => t.name === name);
-            if (!tier || !isStateless(tier)) throw new Error(`releases.${name}: not a stateless tier of ${cfg.app.name}`);
+            const tier = app.tiers.find((t) => t.name === name);
+            if (!tier || !isStateless(tier)) throw new Error(`releases.${name}: not a stateless tier of ${app.name}`);
             return [name, { image: pulumi.interpolate`${platform.imageRepository(tier.image)}:${r.imageTag}`, tag: r.imageTag, weight: r.weight, header: r.header }];
         }),
     );
@@ -134,12 +153,6 @@ function releasesOf(cfg: StackConfig, platform: Platform): Record<string, Releas
 
 /** The route class of the chosen routing (Gateway API or Ingress) on this target. */
 const routeClassName = (cfg: StackConfig, routing: Platform["routing"]) => (cfg.routing === "gateway" ? routing.gatewayClassName : routing.ingressClassName);
-
-/** Config wins; else what the app's public tier asks for on this kind of target; else a LoadBalancer. */
-function publicServiceTypeOf(cfg: StackConfig, platform: Platform) {
-    const declared = publicTiers(cfg.app)[0]?.publicServiceType?.[platform.kind];
-    return cfg.frontendServiceType ?? declared ?? "LoadBalancer";
-}
 
 function publicUrl(svc: import("@pulumi/kubernetes").core.v1.Service): pulumi.Output<string> {
     return pulumi.all([svc.spec, svc.status, svc.metadata]).apply(([spec, status, meta]) => {

@@ -39,6 +39,8 @@ export interface ApplicationArgs {
     /** Replica count per stateless tier (for an autoscaled tier: the HPA's floor). */
     replicas: Record<string, number>;
     storageClass?: pulumi.Input<string>;
+    /** The data stores' PriorityClass (the platform's); left out, they get the cluster's default priority. */
+    storePriorityClassName?: pulumi.Input<string>;
     /** The Service type of the public tier (others are ClusterIP). */
     publicServiceType: ServiceType;
     loadBalancerAnnotations?: Record<string, string>;
@@ -119,7 +121,11 @@ export class Application extends pulumi.ComponentResource {
         for (const tier of startOrder(app)) {
             const opts = { ...ready, dependsOn: [...ready.dependsOn, ...waitsFor(app, tier).map((d) => this.tiers[d])] };
             if (isStore(tier)) {
-                this.tiers[tier.name] = createStore(tier, { namespace, owner, storageClass: args.storageClass, protectData: args.protectData }, opts);
+                this.tiers[tier.name] = createStore(
+                    tier,
+                    { namespace, owner, storageClass: args.storageClass, protectData: args.protectData, priorityClassName: args.storePriorityClassName },
+                    opts,
+                );
                 continue;
             }
             const replicas = args.replicas[tier.name] ?? tier.replicas;

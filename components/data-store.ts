@@ -23,6 +23,8 @@ export interface DataStoreArgs {
     storageClass?: pulumi.Input<string>;
     /** Protect the volume in Pulumi and keep it in the cluster if the stack is destroyed. */
     protectData: boolean;
+    /** Its PriorityClass: a store is preempted and evicted after the stateless tiers (components/addons/priority-classes.ts). */
+    priorityClassName?: pulumi.Input<string>;
 }
 
 /** What each kind of data store adds: how its image runs. */
@@ -98,6 +100,7 @@ export abstract class DataStore extends pulumi.ComponentResource {
                             enableServiceLinks: false,
                             securityContext: restrictedPod(image.uid),
                             terminationGracePeriodSeconds: 60,
+                            priorityClassName: args.priorityClassName,
                             containers: [
                                 {
                                     name: tier.name,

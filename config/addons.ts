@@ -52,6 +52,49 @@ export function resolveAddons(target: Target, raw: AddonsInput, ns = "ticketbust
     return { addons, problems };
 }
 
+/**
+ * On an app stack the add-ons are the platform stack's: `true` requires one there (refused when the
+ * platform lacks it), `monitoring: false` leaves this app's monitors out, unset follows the platform.
+ */
+export function addonRequestProblems(raw: AddonsInput, platformStack: string, ns = "ticketbuster"): string[] {
+    const problems: string[] = [];
+    for (const key of ["metricsServer", "gateway"] as const) {
+        if (raw[key] === false) {
+            problems.push(`${ns}:addons.${key}: got false; allowed: true (requires it of the platform stack ${platformStack}) or nothing (the platform stack decides what it installs)`);
+        }
+    }
+    if (raw.grafanaHost !== undefined) {
+        problems.push(`${ns}:addons.grafanaHost: got ${JSON.stringify(raw.grafanaHost)}; allowed: nothing (Grafana is the platform stack ${platformStack}'s: set it there)`);
+    }
+    return problems;
+}
+
+/** What an app stack sees of its platform's add-ons; a requirement the platform does not meet is a problem naming it. */
+export function resolveOnPlatform(
+    requests: Partial<Addons>,
+    platform: Addons,
+    platformStack: string,
+    ns = "ticketbuster",
+): { addons: Addons; problems: string[] } {
+    const problems: string[] = [];
+    const runs = (Object.keys(platform) as AddonName[]).filter((k) => platform[k]);
+    for (const key of Object.keys(platform) as AddonName[]) {
+        if (requests[key] && !platform[key]) {
+            problems.push(
+                `${ns}:addons.${key}: got true; the platform stack ${platformStack} does not run ${key} (it runs: ${runs.join(", ") || "no add-on"}); ` +
+                    `turn it on there (pulumi config set --path addons.${key} true) or leave it out here`,
+            );
+        }
+    }
+    return { addons: { ...platform, monitoring: platform.monitoring && requests.monitoring !== false }, problems };
+}
+
+/** An app stack's add-on settings: what it asks of the platform, and the tunnel, which runs beside the app. */
+export interface AppStackAddons {
+    requests: Partial<Addons>;
+    cloudflareTunnelToken?: import("@pulumi/pulumi").Output<string>;
+}
+
 /** The resolved add-ons and their secrets, as StackConfig.addons. */
 export interface AddonConfig extends Addons {
     grafanaHost?: string;

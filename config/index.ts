@@ -3,19 +3,24 @@ import { z } from "zod";
 import { APPS, DEFAULT_APP } from "../apps";
 import type { AppSpec } from "../apps/types";
 import { isStore } from "../apps/wiring";
-import { AddonConfig, addonsSchema, resolveAddons } from "./addons";
+import { AddonConfig, addonRequestProblems, addonsSchema, AppStackAddons, resolveAddons } from "./addons";
 import { eksSchema, EksConfig } from "./eks";
 import { gkeSchema, GkeConfig } from "./gke";
+import { GATEWAY_API, missingGatewayApi, needsClusterGatewayApi, servesApi } from "./cluster-apis";
+import { ConfigError } from "./errors";
 import { kubeContextProblem } from "./kube-context";
 import { releaseProblems } from "./releases";
+import { Role, roleOf, roleProblems } from "./roles";
 import { json } from "./rules";
-import { APP_KEYS, AppConfig, appSchema, baseSchema, BaseConfig } from "./schema";
+import { APP_KEYS, AppConfig, appSchema, baseSchema, BaseConfig, NO_APP } from "./schema";
 import { ADDON_SECRET_KEYS, addonSecretKeys, CATALOG_SECRET_KEYS, secretKeysOf } from "./secrets";
 
-export { TARGETS, SERVICE_TYPES, ROUTING, scalableTiers } from "./schema";
+export { TARGETS, SERVICE_TYPES, ROUTING, NO_APP, scalableTiers } from "./schema";
 export type { Target, ServiceType, Routing } from "./schema";
-export type { AddonConfig } from "./addons";
+export type { AddonConfig, AppStackAddons } from "./addons";
 export type { Release } from "./releases";
+export type { Role } from "./roles";
+export { ConfigError } from "./errors";
 
 /** A data store's credentials, resolved: the username from config or the app's data, the password a secret. */
 export interface Credentials {
@@ -23,19 +28,29 @@ export interface Credentials {
     password: pulumi.Output<string>;
 }
 
-interface CommonConfig extends Omit<BaseConfig, "target" | "app" | "namespace">, AppConfig {
-    /** The chosen application's spec. */
-    app: AppSpec;
+/** The app a stack deploys (none on a platform stack): its spec, namespace and secrets. */
+export interface AppDeployment {
+    spec: AppSpec;
     namespace: string;
     /** The app's own secrets (jwt keys...), by config key. */
     secrets: Record<string, pulumi.Output<string>>;
     /** Per data store (tier name). */
     credentials: Record<string, Credentials>;
-    /** Cluster add-ons, resolved against the target's defaults, with their secrets. */
-    addons: AddonConfig;
 }
-export type StackConfig = CommonConfig &
-    ({ target: "local" } | { target: "eks"; eks: EksConfig } | { target: "gke"; gke: GkeConfig });
+
+interface CommonConfig extends Omit<BaseConfig, "target" | "app" | "namespace" | "platform">, AppConfig {
+    role: Role;
+    app?: AppDeployment;
+}
+/** A stack with its own cluster (all-in-one or platform): the target and its add-ons, resolved, with their secrets. */
+export type OwnCluster = ({ target: "local" } | { target: "eks"; eks: EksConfig } | { target: "gke"; gke: GkeConfig }) & { addons: AddonConfig };
+/** An app stack: the platform stack it deploys onto, and what it asks of that platform's add-ons. */
+export interface OnPlatform {
+    target?: undefined;
+    platform: string;
+    addons: AppStackAddons;
+}
+export type StackConfig = CommonConfig & (OwnCluster | OnPlatform);
 
 /** Sections parsed only when their target is selected, so a local stack ignores cloud keys. */
 const targetSections = { eks: json(eksSchema), gke: json(gkeSchema) };
@@ -43,12 +58,6 @@ const SECRET_KEYS: string[] = [...CATALOG_SECRET_KEYS, ...ADDON_SECRET_KEYS];
 const KNOWN_KEYS = new Set<string>([...Object.keys(baseSchema.shape), ...APP_KEYS, ...SECRET_KEYS, ...Object.keys(targetSections), "addons"]);
 const addonsSection = json(addonsSchema);
 
-export class ConfigError extends pulumi.RunError {
-    constructor(readonly problems: string[]) {
-        super(`Invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-        this.name = "ConfigError";
-    }
-}
 
 function describe(value: unknown): string {
     return value === undefined ? "nothing" : JSON.stringify(value);
@@ -155,9 +164,12 @@ export function loadConfig(): StackConfig {
 
     const base = baseSchema.safeParse(raw, { reportInput: true });
     if (!base.success) problems.push(...problemsOf(ns, base.error, raw));
+    const role = roleOf(raw);
+    problems.push(...roleProblems(ns, raw, rawSecrets));
 
     // The app decides which tiers, stores and secrets exist; an unknown app is reported by the base schema.
-    const app: AppSpec | undefined = APPS[raw.app ?? DEFAULT_APP];
+    const appName = raw.app ?? DEFAULT_APP;
+    const app: AppSpec | undefined = APPS[appName];
     let appConfig: AppConfig = {};
     let secrets: Record<string, pulumi.Output<string>> = {};
     if (app) {
@@ -171,47 +183,61 @@ export function loadConfig(): StackConfig {
     }
 
     // A local stack's context must exist (Docker Desktop's Kubernetes switched off is the common case).
-    if (base.success && base.data.target === "local") {
+    if (base.success && role !== "app" && base.data.target === "local") {
         const problem = kubeContextProblem(base.data.kubeconfig, base.data.kubeContext);
         if (problem) problems.push(problem);
     }
 
     let section: { eks: EksConfig } | { gke: GkeConfig } | Record<string, never> = {};
-    if (base.success && (base.data.target === "eks" || base.data.target === "gke")) {
+    if (base.success && role !== "app" && (base.data.target === "eks" || base.data.target === "gke")) {
         const target = base.data.target;
         const parsed = targetSections[target].safeParse(raw[target] ?? "{}", { reportInput: true });
         if (parsed.success) section = { [target]: parsed.data } as { eks: EksConfig } | { gke: GkeConfig };
         else problems.push(...problemsOf(ns, parsed.error, { [target]: raw[target] }, [target]));
     }
 
-    let addons: AddonConfig | undefined;
+    let addons: AddonConfig | AppStackAddons | undefined;
     const addonsRaw = addonsSection.safeParse(raw.addons ?? "{}", { reportInput: true });
     if (!addonsRaw.success) problems.push(...problemsOf(ns, addonsRaw.error, { addons: raw.addons }, ["addons"]));
-    else if (base.success) {
+    else if (base.success && base.data.platform !== undefined) {
+        const { grafanaHost: _, ...requests } = addonsRaw.data;
+        problems.push(...addonRequestProblems(addonsRaw.data, base.data.platform, ns));
+        addons = { requests, cloudflareTunnelToken: addonSecrets(ns, { monitoring: false }, rawSecrets, problems).cloudflareTunnelToken };
+    } else if (base.success) {
         const resolved = resolveAddons(base.data.target, addonsRaw.data, ns);
         problems.push(...resolved.problems);
         addons = { ...resolved.addons, grafanaHost: addonsRaw.data.grafanaHost, ...addonSecrets(ns, resolved.addons, rawSecrets, problems) };
     }
 
-    if (problems.length > 0 || !base.success || !app || !addons) throw new ConfigError(problems);
-    const usernames: Record<string, string | undefined> = { dbUsername: base.data.dbUsername, rabbitmqUsername: base.data.rabbitmqUsername };
+    // Routes as Gateway API objects on a cluster that cannot take them: refused now rather than retried and failed late.
+    if (problems.length === 0 && base.success && role === "all-in-one" && base.data.target === "local" && addons && "gateway" in addons) {
+        const { kubeconfig, kubeContext, routing } = base.data;
+        if (needsClusterGatewayApi(routing, app?.routes !== undefined, addons.gateway) && servesApi({ kubeconfig, context: kubeContext }, GATEWAY_API) === false) {
+            problems.push(missingGatewayApi(`the cluster of context ${kubeContext}`));
+        }
+    }
+
+    if (problems.length > 0 || !base.success || (!app && appName !== NO_APP) || !addons) throw new ConfigError(problems);
+    const { target, platform, namespace, app: _app, ...rest } = base.data;
+    return {
+        ...rest,
+        ...appConfig,
+        ...section,
+        ...(platform !== undefined ? { platform } : { target }),
+        role,
+        app: app && { spec: app, namespace: namespace ?? app.name, secrets, credentials: credentialsOf(app, base.data, secrets) },
+        addons,
+    } as StackConfig;
+}
+
+/** Each store's credentials: the username from config or the app's data, the password a secret. */
+function credentialsOf(app: AppSpec, base: BaseConfig, secrets: Record<string, pulumi.Output<string>>): Record<string, Credentials> {
+    const usernames: Record<string, string | undefined> = { dbUsername: base.dbUsername, rabbitmqUsername: base.rabbitmqUsername };
     const credentials: Record<string, Credentials> = {};
     for (const tier of app.tiers) {
         if (!isStore(tier) || !tier.credentials) continue;
         const c = tier.credentials;
-        credentials[tier.name] = {
-            username: (c.usernameKey && usernames[c.usernameKey]) || c.username,
-            password: secrets[c.passwordKey],
-        };
+        credentials[tier.name] = { username: (c.usernameKey && usernames[c.usernameKey]) || c.username, password: secrets[c.passwordKey] };
     }
-    return {
-        ...base.data,
-        ...appConfig,
-        ...section,
-        app,
-        namespace: base.data.namespace ?? app.name,
-        secrets,
-        credentials,
-        addons,
-    } as StackConfig;
+    return credentials;
 }

@@ -32,6 +32,13 @@ export const imageRegistry = z
         error: "allowed: a registry host and/or path without tag, e.g. ticketbuster or ghcr.io/acme",
     });
 
+/** A stack as a StackReference names it; a file backend's organization is `organization`. */
+export const stackName = z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
+        error: "allowed: a fully qualified stack name <org>/<project>/<stack>, e.g. organization/ticketbuster/platform-local (a file backend's org is organization)",
+    });
+
 export const positiveInt = z
     .number({ error: "allowed: an integer >= 1" })
     .int({ error: "allowed: an integer >= 1" })

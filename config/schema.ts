@@ -3,13 +3,16 @@ import { APP_NAMES, DEFAULT_APP } from "../apps";
 import type { AppSpec } from "../apps/types";
 import { isStateless } from "../apps/wiring";
 import { releasesSchema } from "./releases";
-import { booleanString, dnsLabel, dnsSubdomain, imageRegistry, imageTag, json, oneOf, pathImageTag, positiveInt, recordOf } from "./rules";
+import { booleanString, dnsLabel, dnsSubdomain, imageRegistry, imageTag, json, oneOf, pathImageTag, positiveInt, recordOf, stackName } from "./rules";
 
 export const TARGETS = ["local", "eks", "gke"] as const;
 export type Target = (typeof TARGETS)[number];
 
 export const SERVICE_TYPES = ["LoadBalancer", "NodePort", "ClusterIP"] as const;
 export type ServiceType = (typeof SERVICE_TYPES)[number];
+
+/** `app: none`: a platform stack, the cluster and its add-ons without any app. */
+export const NO_APP = "none";
 
 /** How an app's routes are rendered: Gateway API (default) or a networking.k8s.io/v1 Ingress. */
 export const ROUTING = ["gateway", "ingress"] as const;
@@ -23,12 +26,15 @@ export type Routing = (typeof ROUTING)[number];
  */
 export const baseSchema = z.object({
     target: oneOf(TARGETS).default("local"),
-    app: oneOf(APP_NAMES).default(DEFAULT_APP),
+    app: oneOf([...APP_NAMES, NO_APP]).default(DEFAULT_APP),
+    /** The platform stack an app stack deploys onto (its cluster, add-ons, classes, registry); no target then. */
+    platform: stackName.optional(),
     /** Default: the app's name. */
     namespace: dnsLabel.optional(),
     kubeContext: z.string().min(1).default("docker-desktop"),
     kubeconfig: z.string().min(1).optional(),
-    imageRegistry: imageRegistry.default("ticketbuster"),
+    /** Default ticketbuster (stacks/local.ts); on an app stack, the platform stack's unless set. */
+    imageRegistry: imageRegistry.optional(),
     imageTag: imageTag.default("1.0.0"),
     storageClass: dnsSubdomain.optional(),
     /** Default: what the app's public tier declares for the target, else LoadBalancer. */

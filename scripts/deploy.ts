@@ -1,6 +1,6 @@
 /**
  * The main command: `npm run deploy -- --stack dev [--preview | --destroy | --refresh] [--policy-pack DIR [--policy-pack-config FILE]]
- * [--backend URL] [--cwd DIR] [--install-cli]`.
+ * [--backend URL] [--cwd DIR] [--install-cli] [--force]`.
  * Drives the Pulumi engine through the Automation API; CI calls the same module.
  */
 import { parseArgs } from "util";
@@ -8,7 +8,7 @@ import { Action, runStack } from "./driver";
 import { isConfigFailure, PULUMI_CLI_VERSION, UsageError } from "./preflight";
 
 const USAGE = `usage: npm run deploy -- --stack <name> [--preview | --destroy | --refresh] [--policy-pack <dir> [--policy-pack-config <file>]]
-                         [--backend <url>] [--cwd <dir>] [--install-cli]
+                         [--backend <url>] [--cwd <dir>] [--install-cli] [--force]
 
   --stack, -s <name>  stack to create or select (dev, eks, gke, ...)
   --preview           show what would change; --destroy: delete everything; --refresh: read the cluster back
@@ -18,6 +18,8 @@ const USAGE = `usage: npm run deploy -- --stack <name> [--preview | --destroy | 
   --backend <url>     state backend (default: $PULUMI_BACKEND_URL, else file://<project>/.pulumi-state)
   --cwd <dir>         project directory (default: this repository)
   --install-cli       no Pulumi CLI on PATH? install ${PULUMI_CLI_VERSION} into ~/.pulumi/versions/${PULUMI_CLI_VERSION} and use it
+  --force             with --destroy: destroy a platform stack even while app stacks of the same backend still reference it
+                      (without it, the destroy is refused and those stacks are listed)
 
 exit codes:
   0  success
@@ -34,6 +36,7 @@ type Options = {
     backend?: string;
     cwd?: string;
     "install-cli": boolean;
+    force: boolean;
     help: boolean;
 };
 
@@ -50,6 +53,7 @@ function parse(): Options {
                 backend: { type: "string" },
                 cwd: { type: "string" },
                 "install-cli": { type: "boolean", default: false },
+                force: { type: "boolean", default: false },
                 help: { type: "boolean", short: "h", default: false },
             },
             strict: true,
@@ -78,6 +82,7 @@ async function main(): Promise<number> {
             backendUrl: values.backend,
             workDir: values.cwd,
             installCli: values["install-cli"],
+            force: values.force,
             policyPack: values["policy-pack"] ? { dir: values["policy-pack"], config: values["policy-pack-config"] } : undefined,
             signal: controller.signal,
         });

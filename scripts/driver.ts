@@ -5,8 +5,10 @@ import * as os from "os";
 import * as path from "path";
 import { APPS, DEFAULT_APP } from "../apps";
 import { addonsOfRawConfig } from "../config/addons";
+import { roleOf } from "../config/roles";
 import { addonSecretKeys, secretKeysOf } from "../config/secrets";
-import { checkKubeContext, pulumiCli } from "./preflight";
+import { referencingStacks } from "./platform-references";
+import { checkKubeContext, pulumiCli, UsageError } from "./preflight";
 
 export type Action = "up" | "preview" | "refresh" | "destroy";
 
@@ -29,6 +31,8 @@ export interface DriverOptions {
     installCli?: boolean;
     /** A CrossGuard pack (directory) enforced on up and preview, with its config file. */
     policyPack?: { dir: string; config?: string };
+    /** Destroy even while app stacks of the same backend still reference this stack as their platform. */
+    force?: boolean;
 }
 
 export interface DriverResult {
@@ -80,16 +84,38 @@ function passphraseEnv(backendUrl: string): Record<string, string> {
  * config validation, which says how to set them.
  */
 async function ensureSecrets(stack: Stack, log: (s: string) => void): Promise<void> {
-    const config = await stack.getAllConfig();
-    const app = APPS[config[`${PROJECT}:app`]?.value ?? DEFAULT_APP];
-    if (!app) return; // an unknown app: the program's config validation names it
-    const addons = addonsOfRawConfig(config[`${PROJECT}:target`]?.value, config[`${PROJECT}:addons`]?.value);
-    const keys = [...secretKeysOf(app), ...(addons ? addonSecretKeys(addons) : [])];
+    const raw = await rawConfig(stack);
+    const role = roleOf(raw);
+    // A platform stack deploys no app; an app stack's add-ons (and Grafana's password) are its platform stack's.
+    const app = role === "platform" ? undefined : APPS[raw.app ?? DEFAULT_APP];
+    if (role !== "platform" && !app) return; // an unknown app: the program's config validation names it
+    const addons = role === "app" ? undefined : addonsOfRawConfig(raw.target, raw.addons);
+    const keys = [...(app ? secretKeysOf(app) : []), ...(addons ? addonSecretKeys(addons) : [])];
     for (const { key } of keys.filter((k) => k.generate)) {
-        if (config[`${PROJECT}:${key}`] !== undefined) continue;
+        if (raw[key] !== undefined) continue;
         await stack.setConfig(`${PROJECT}:${key}`, { value: randomBytes(24).toString("base64url"), secret: true });
         log(`generated secret ${PROJECT}:${key} (stored encrypted in the stack config)\n`);
     }
+}
+
+/** The stack's config in the project namespace, keys without it (secrets included, as the CLI decrypts them). */
+async function rawConfig(stack: Stack): Promise<Record<string, string>> {
+    const config = await stack.getAllConfig();
+    const prefix = `${PROJECT}:`;
+    return Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v.value]));
+}
+
+/** A stack that app stacks still deploy onto is not destroyed under them, unless forced. */
+async function refuseDestroyUnderApps(stack: Stack, log: (s: string) => void): Promise<void> {
+    const apps = await referencingStacks(stack, PROJECT);
+    if (apps.length === 0) return;
+    const list = apps.map((a) => `${a.stack} (${a.resources} resources)`).join(", ");
+    const first = apps[0].stack;
+    log(`app stacks that reference ${stack.name} as their platform: ${list}\n`);
+    throw new UsageError(
+        `Refusing to destroy ${stack.name}: app stacks still deploy onto it and would lose their cluster: ${list}. ` +
+            `Destroy them first (npm run deploy -- --stack ${first} --destroy), or pass --force to destroy it anyway.`,
+    );
 }
 
 /**
@@ -199,6 +225,7 @@ async function perform(stack: Stack, opts: DriverOptions, onOutput: (s: string) 
             outputs = await stack.outputs();
             break;
         case "destroy":
+            if (!opts.force) await refuseDestroyUnderApps(stack, log);
             changes = (await stack.destroy(common)).summary.resourceChanges ?? {};
             break;
     }

@@ -1,14 +1,19 @@
 import * as k8s from "@pulumi/kubernetes";
-import type { StackConfig } from "../config";
+import type { OwnCluster, StackConfig } from "../config";
 import { MetricsServer } from "../components/addons/metrics-server";
+import { PriorityClasses } from "../components/addons/priority-classes";
 import { Traefik } from "../components/addons/traefik";
+import { platformOutput } from "./export";
 import { Platform } from "./platform";
 
 /** Traefik serves both Gateway API and Ingress; its "web" entrypoint (the Gateway listener) is 8000. */
 const LOCAL_ROUTING = { className: "traefik", controllerNamespace: "traefik", listenerPort: 8000 };
 
+/** The registry/org of the app images when the stack sets none. */
+export const DEFAULT_IMAGE_REGISTRY = "ticketbuster";
+
 /** An existing cluster reached through a kubeconfig context (Docker Desktop by default). */
-export function localPlatform(cfg: StackConfig): Platform {
+export function localPlatform(cfg: StackConfig & OwnCluster & { target: "local" }): Platform {
     const provider = new k8s.Provider("local", {
         context: cfg.kubeContext,
         // Undefined falls back to $KUBECONFIG or ~/.kube/config, like kubectl.
@@ -17,24 +22,38 @@ export function localPlatform(cfg: StackConfig): Platform {
     const className = cfg.routeClassName ?? LOCAL_ROUTING.className;
     const controllerNamespace = cfg.routeControllerNamespace ?? LOCAL_ROUTING.controllerNamespace;
     const onCluster = { providers: { kubernetes: provider } };
+    const priorityClasses = new PriorityClasses("priority-classes", {}, onCluster).names;
     // Docker Desktop has no metrics-server, and its kubelet's certificate cannot be verified.
     const metricsServer = cfg.addons.metricsServer ? new MetricsServer("metrics-server", { kubeletInsecureTls: true }, onCluster) : undefined;
     const controller = cfg.addons.gateway
-        ? new Traefik("traefik", { className, webPort: LOCAL_ROUTING.listenerPort }, onCluster)
+        ? new Traefik("traefik", { className, webPort: LOCAL_ROUTING.listenerPort, priorityClassName: priorityClasses.addons }, onCluster)
         : undefined;
-    return {
+    const registry = cfg.imageRegistry ?? DEFAULT_IMAGE_REGISTRY;
+    const platform: Platform = {
+        target: "local",
         provider,
         kind: "local",
         storageClass: cfg.storageClass,
-        imageRepository: (image) => `${cfg.imageRegistry}/${image}`,
+        priorityClasses,
+        imageRepository: (image) => `${registry}/${image}`,
         routing: {
             gatewayClassName: className,
             ingressClassName: className,
             listenerPort: LOCAL_ROUTING.listenerPort,
+            controllerNamespace,
             sources: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": controllerNamespace } } }],
             dependsOn: controller && [controller],
         },
+        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring },
         addons: { metricsServer, gatewayController: controller },
         outputs: { kubeContext: cfg.kubeContext },
+    };
+    return {
+        ...platform,
+        exported: platformOutput(platform, {
+            kubernetes: { kubeconfig: cfg.kubeconfig, context: cfg.kubeContext },
+            registry: { kind: "prefix", prefix: registry },
+            identity: {},
+        }),
     };
 }

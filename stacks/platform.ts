@@ -1,5 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { Addons } from "../config/addons";
+import type { PlatformOutput } from "../config/platform-output";
+import type { Target } from "../config/schema";
+import type { DeepInput } from "./export";
 
 type NetworkPolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 
@@ -9,6 +13,8 @@ export interface RoutingPlatform {
     ingressClassName: string;
     /** The port of the Gateway's HTTP listener (what the controller listens on). */
     listenerPort: number;
+    /** The namespace of the controller's pods, when it runs in the cluster (Traefik, or as configured). */
+    controllerNamespace?: string;
     /** Where routed traffic comes from (the controller's pods, or the cloud load balancer's addresses). */
     sources: NetworkPolicyPeer[];
     /** Annotations of the Ingress form (e.g. the ALB's scheme and target type on EKS). */
@@ -18,9 +24,11 @@ export interface RoutingPlatform {
 }
 
 /**
- * What a target (local, EKS, GKE) hands to the app. The app never asks which target it runs on.
+ * What a target (local, EKS, GKE), or the platform stack an app stack references, hands to the app.
+ * The app never asks which target it runs on.
  */
 export interface Platform {
+    target: Target;
     /** Every Kubernetes object is created through this provider, never the ambient default one. */
     provider: k8s.Provider;
     /** StorageClass for the database volumes; undefined means the cluster's default class. */
@@ -34,8 +42,17 @@ export interface Platform {
     routing: RoutingPlatform;
     /** Resources the app must wait for (e.g. a StorageClass or CSI add-on). */
     dependsOn?: pulumi.Resource[];
-    /** The target's own add-ons the program installed (undefined when off or built in). */
+    /**
+     * The cluster's PriorityClasses (components/addons/priority-classes.ts): the data stores' and the
+     * add-ons'. The stateless tiers keep the default priority.
+     */
+    priorityClasses: { dataStores: pulumi.Input<string>; addons: pulumi.Input<string> };
+    /** Which add-ons the cluster runs: this stack's own, or the referenced platform stack's. */
+    installed: Addons;
+    /** The target's own add-ons this stack installed (undefined when off, built in, or another stack's). */
     addons?: { metricsServer?: pulumi.Resource; gatewayController?: pulumi.Resource };
     /** Target-specific stack outputs (cluster name, kubeconfig as a secret, registry URLs...). */
     outputs: Record<string, pulumi.Input<unknown>>;
+    /** A stack that owns its cluster exports this as `platform`, for the app stacks that reference it. */
+    exported?: DeepInput<PlatformOutput>;
 }

@@ -101,10 +101,11 @@ describe("local add-ons by default", () => {
 });
 
 describe("all add-ons off", () => {
-    it("registers no add-on resource and no route dependency on a controller", async () => {
+    it("registers no add-on resource (the cluster's PriorityClasses stay) and no route dependency on a controller", async () => {
         const run = await runProgram({ stack: "dev", config: { app: "proyecto06", addons: JSON.stringify({ metricsServer: false, gateway: false }) } });
         if (run.error) throw run.error;
-        expect(run.resources.filter((r) => r.type.startsWith("ticketbuster:addons:") || r.type === CHART)).toEqual([]);
+        const addons = run.resources.filter((r) => r.type.startsWith("ticketbuster:addons:") || r.type === CHART);
+        expect(addons.map((r) => r.type)).toEqual(["ticketbuster:addons:PriorityClasses"]);
         expect(one(run.resources, "ticketbuster:net:Routes").dependencies.filter((d) => d.includes("addons"))).toEqual([]);
     });
 });

@@ -3,7 +3,7 @@
  * compute), shared by the stack tests and by `npm run render`: with them the program runs to the end
  * under Pulumi mocks, without credentials. None of these values exists in any account.
  */
-import { RunOptions, stackConfig } from "./harness";
+import { RunOptions, runProgram, stackConfig } from "./harness";
 
 export const EKS = {
     account: "123456789012",
@@ -90,6 +90,8 @@ export function gkeCloudState(project: string): NonNullable<RunOptions["state"]>
  */
 export function cloudStateFor(stack: string, config: Record<string, string> = {}): RunOptions["state"] {
     const file = stackConfig(stack);
+    // An app stack: its platform decides the target; what it may create in the cloud is its ECR repositories.
+    if ((config.platform ?? file["ticketbuster:platform"]) !== undefined && (config.target ?? file["ticketbuster:target"]) === undefined) return eksCloudState;
     switch (config.target ?? file["ticketbuster:target"] ?? "local") {
         case "eks":
             return eksCloudState;
@@ -99,4 +101,27 @@ export function cloudStateFor(stack: string, config: Record<string, string> = {}
         }
     }
     return undefined;
+}
+
+const platformRuns = new Map<string, Promise<unknown>>();
+
+/**
+ * What an app stack's StackReference reads, for `runProgram`'s `platforms`: the `platform` output of
+ * the platform stack it names (its stack file here or under examples/), evaluated under the same mocks.
+ * Empty for a stack that owns its cluster.
+ */
+export async function platformsFor(stack: string, config: Record<string, string> = {}): Promise<Record<string, unknown>> {
+    const reference = config.platform ?? stackConfig(stack)["ticketbuster:platform"];
+    if (reference === undefined) return {};
+    const platformStack = reference.split("/").pop()!;
+    if (!platformRuns.has(platformStack)) {
+        platformRuns.set(
+            platformStack,
+            runProgram({ stack: platformStack, state: cloudStateFor(platformStack) }).then((r) => {
+                if (r.error) throw r.error;
+                return r.outputs.platform;
+            }),
+        );
+    }
+    return { [reference]: await platformRuns.get(platformStack) };
 }

@@ -100,7 +100,7 @@ const badConfigs: BadCase[] = [
     {
         what: "a misspelt key",
         config: { replica: '{"frontend":3}' },
-        expect: ["ticketbuster:replica: unknown key", "allowed: target, app, namespace"],
+        expect: ["ticketbuster:replica: unknown key", "allowed: target, app, platform, namespace"],
     },
 ];
 
@@ -152,7 +152,7 @@ describe("Pulumi.yaml and stack files", () => {
     it("declares each scalar key with the schema's default and type", () => {
         const defaults = baseSchema.parse({});
         const declared = Object.entries(project.config);
-        expect(declared.map(([key]) => key)).toEqual(["target", "app", "kubeContext", "imageRegistry", "imageTag", "protectData", "routing"]);
+        expect(declared.map(([key]) => key)).toEqual(["app", "imageTag", "protectData", "routing"]);
         for (const [key, decl] of declared) {
             expect(decl.description, key).toBeTruthy();
             expect(Object.keys(baseSchema.shape), key).toContain(key);

@@ -19,13 +19,16 @@ export interface Registered {
     providers: Record<string, string>;
     /** Outputs the engine stores as secrets whatever their inputs were (e.g. a Secret's data). */
     additionalSecretOutputs: string[];
+    /** The URN the real engine gives it (the mock monitor qualifies the type with the parent's type only). */
+    urn: string;
 }
 
-type RequestOptions = Pick<Registered, "protect" | "retainOnDelete" | "dependencies" | "providers" | "additionalSecretOutputs">;
+type RequestOptions = Pick<Registered, "protect" | "retainOnDelete" | "dependencies" | "providers" | "additionalSecretOutputs" | "urn">;
 
 interface RegisterRequest {
     getType(): string;
     getName(): string;
+    getParent(): string;
     getProtect(): boolean;
     getRetainondelete(): boolean;
     getDependenciesList(): string[];
@@ -44,6 +47,11 @@ export interface RunOptions {
     state?: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
     /** Answers to provider functions (invokes), by token. */
     calls?: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
+    /**
+     * What a StackReference reads: the referenced stack's name (`org/project/stack`) -> its `platform`
+     * output (a stack that is not listed has no outputs).
+     */
+    platforms?: Record<string, unknown>;
 }
 
 export interface RunResult {
@@ -76,8 +84,18 @@ const PROJECT = "ticketbuster";
 const ROOT = path.join(__dirname, "..");
 export const MOCK_KUBECONFIG = path.join(__dirname, "fixtures", "kube", "docker-desktop.yaml");
 
+/** A stack's file: the repository's own Pulumi.<stack>.yaml, else the one of that name under examples/. */
+export function stackFile(stack: string): string {
+    const own = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    if (fs.existsSync(own)) return own;
+    const examples = path.join(ROOT, "examples");
+    const found = fs.readdirSync(examples).map((dir) => path.join(examples, dir, `Pulumi.${stack}.yaml`)).find((f) => fs.existsSync(f));
+    if (!found) throw new Error(`no stack file Pulumi.${stack}.yaml in the repository or under examples/`);
+    return found;
+}
+
 export function stackConfig(stack: string): Record<string, string> {
-    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    const file = stackFile(stack);
     const doc = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
     const out: Record<string, string> = {};
     for (const [key, value] of Object.entries(doc.config ?? {})) {
@@ -115,8 +133,9 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
                     dependencies: options?.dependencies ?? [],
                     providers: options?.providers ?? {},
                     additionalSecretOutputs: options?.additionalSecretOutputs ?? [],
+                    urn: options?.urn ?? `urn:pulumi:${opts.stack}::${PROJECT}::${args.type}::${args.name}`,
                 });
-                const state = { ...args.inputs, ...(opts.state?.(args) ?? {}) };
+                const state = { ...args.inputs, ...(opts.state?.(args) ?? {}), ...stackReference(args, opts.platforms) };
                 return { id: `${args.name}-id`, state };
             },
             call(args) {
@@ -135,7 +154,14 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
         registerResource(req: RegisterRequest, callback: unknown): Promise<void>;
     };
     const register = monitor.registerResource.bind(monitor);
+    // The engine's URN carries the whole chain of parent types; the mock's only the parent's own type.
+    const qualifiedTypeOf = new Map<string, string>();
+    const mockUrn = (parent: string, type: string, name: string) =>
+        `urn:pulumi:${opts.stack}::${PROJECT}::${parent ? `${parent.split("::")[2].split("$").pop()}$` : ""}${type}::${name}`;
     monitor.registerResource = (req, callback) => {
+        const parentType = req.getParent() ? qualifiedTypeOf.get(req.getParent()) : undefined;
+        const qualifiedType = parentType ? `${parentType}$${req.getType()}` : req.getType();
+        qualifiedTypeOf.set(mockUrn(req.getParent(), req.getType(), req.getName()), qualifiedType);
         const providers: Record<string, string> = {};
         req.getProvidersMap().forEach((ref, pkg) => (providers[pkg] = ref));
         requestOptions.set(`${req.getType()}::${req.getName()}`, {
@@ -144,6 +170,7 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
             dependencies: req.getDependenciesList(),
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             providers,
+            urn: `urn:pulumi:${opts.stack}::${PROJECT}::${qualifiedType}::${req.getName()}`,
         });
         return register(req, callback);
     };
@@ -164,6 +191,8 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
     // The local target checks its kube context exists: tests see a kubeconfig that has docker-desktop,
     // whatever the machine's own kubeconfig holds.
     process.env.KUBECONFIG = MOCK_KUBECONFIG;
+    // A cluster the program may ask what it serves (config/cluster-apis.ts): a stand-in, unreachable unless a test says otherwise.
+    process.env.TICKETBUSTER_KUBECTL = path.join(__dirname, "fixtures", "kube", "kubectl");
 
     try {
         const raw = (await program()) as Record<string, unknown>;
@@ -174,6 +203,13 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
         await waitForRPCs();
         return { resources, outputs: {}, raw: {}, error: error as Error };
     }
+}
+
+/** A StackReference's outputs, as the engine reads them from the referenced stack (the platform output holds a secret). */
+function stackReference(args: pulumi.runtime.MockResourceArgs, platforms: RunOptions["platforms"]): Record<string, unknown> {
+    if (args.type !== "pulumi:pulumi:StackReference") return {};
+    const platform = platforms?.[String(args.inputs.name)];
+    return platform === undefined ? { outputs: {}, secretOutputNames: [] } : { outputs: { platform }, secretOutputNames: ["platform"] };
 }
 
 // Secrets arrive in mock inputs wrapped with Pulumi's signature.

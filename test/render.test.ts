@@ -17,6 +17,10 @@ describe.each(STACKS.flatMap((stack) => appNames().map((app) => [stack, app] as 
         expect(files).toHaveLength(rendered.length);
         expect(files.length).toBeGreaterThan(10);
         expect(rendered[0].object.kind).toBe("Namespace");
+        // A pod naming a PriorityClass that does not exist yet is refused: the classes come before the workloads.
+        const kinds = rendered.map((r) => r.object.kind);
+        expect(kinds.lastIndexOf("PriorityClass")).toBeGreaterThan(0);
+        expect(kinds.lastIndexOf("PriorityClass")).toBeLessThan(kinds.indexOf("StatefulSet"));
         for (const file of files) {
             const text = fs.readFileSync(path.join(dir, file), "utf8");
             expect(text, file).toMatch(new RegExp(`^# Rendered by \`npm run render\` from the Pulumi program: stack ${stack} `));

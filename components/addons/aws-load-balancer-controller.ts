@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { SYSTEM_CLUSTER_CRITICAL } from "./priority-classes";
 import { chartArgs, CHARTS, GATEWAY_API_CRDS } from "./versions";
 
 /** The ServiceAccount the IRSA role trusts (system:serviceaccount:<namespace>:<name>). */
@@ -50,7 +51,13 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
                     ingressClass: args.className,
                     createIngressClassResource: true,
                     controllerConfig: { featureGates: { ALBGatewayAPI: true } },
+                    // The webhook certificate is generated in a template (genCA) unless lookup() finds the Secret the
+                    // last install made; helm.v4.Chart renders against the cluster, so reusing it keeps every later
+                    // `pulumi up` free of a new certificate (the chart's default, set here so it stays so).
+                    keepTLSSecret: true,
                     resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+                    // The chart's default, said here: it reconciles every app's load balancers and answers its own webhooks.
+                    priorityClassName: SYSTEM_CLUSTER_CRITICAL,
                 },
             },
             { parent: this, dependsOn: [this.gatewayApiCrds] },

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { SYSTEM_CLUSTER_CRITICAL } from "./priority-classes";
 import { chartArgs, CHARTS } from "./versions";
 
 export interface MetricsServerArgs {
@@ -21,6 +22,8 @@ export class MetricsServer extends pulumi.ComponentResource {
                 values: {
                     args: args.kubeletInsecureTls ? ["--kubelet-insecure-tls"] : [],
                     resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "200Mi" } },
+                    // The chart's default, said here: every HPA of the cluster reads its metrics.
+                    priorityClassName: SYSTEM_CLUSTER_CRITICAL,
                 },
             },
             { parent: this },

@@ -7,6 +7,8 @@ export interface TraefikArgs {
     className: string;
     /** The "web" entrypoint: the port the app's Gateway listener uses. */
     webPort: number;
+    /** The add-ons' PriorityClass (components/addons/priority-classes.ts). */
+    priorityClassName: pulumi.Input<string>;
 }
 
 /**
@@ -56,6 +58,7 @@ export class Traefik extends pulumi.ComponentResource {
                     // The chart's defaults set no seccomp profile, which the namespace's "restricted" level requires;
                     // Helm merges this into the chart's runAsNonRoot/runAsUser defaults.
                     podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
+                    priorityClassName: args.priorityClassName,
                 },
             },
             { parent: this },

@@ -1,23 +1,89 @@
 /**
  * Every chart and third-party image the add-ons install, pinned here and nowhere else. To move one:
- * change the version, run `npm test` (the tests read these constants) and `pulumi preview`, which
- * renders the chart and shows the real diff.
+ * change the version, run `npm test` (the tests read these constants), `pulumi preview`, which
+ * renders the chart and shows the real diff, and `npm run check:charts -- <sources>` (README, "Chart
+ * check"), then record its result in `checked`. A new chart is one entry here.
  */
+/** A render difference the chart resolves in the cluster; `npm run check:charts` accepts it only while the program sets `requires`. */
+export interface StableInCluster {
+    /** `Kind/name` (in the release namespace). */
+    objects: string[];
+    why: string;
+    /** The value that makes the chart reuse what it finds in the cluster. */
+    requires: { path: string; equals: unknown };
+}
+
 export interface PinnedChart {
     chart: string;
     version: string;
     repo: string;
+    /** The chart's source: GitHub repository and the chart's directory in it (scripts/charts/extract.sh reads it from a mirror). */
+    source: { github: string; path: string };
+    /** The last `npm run check:charts` over this version: when, and what it found (and what was done about it). */
+    checked?: { date: string; result: string };
+    /** Objects two client-side renders give differently that the chart keeps stable in the cluster (the check verifies the value). */
+    stableInCluster?: StableInCluster[];
 }
 
 export const CHARTS = {
     /** metrics-server v0.7.2. */
-    metricsServer: { chart: "metrics-server", version: "3.12.2", repo: "https://kubernetes-sigs.github.io/metrics-server/" },
+    metricsServer: {
+        chart: "metrics-server",
+        version: "3.12.2",
+        repo: "https://kubernetes-sigs.github.io/metrics-server/",
+        source: { github: "kubernetes-sigs/metrics-server", path: "charts/metrics-server" },
+        checked: { date: "2026-11-29", result: "clean on dev (EKS runs the EKS metrics-server add-on, GKE its own; no hooks)" },
+    },
     /** Traefik v3.5 (Gateway API v1.3 standard channel, Ingress). */
-    traefik: { chart: "traefik", version: "37.1.1", repo: "https://traefik.github.io/charts" },
+    traefik: {
+        chart: "traefik",
+        version: "37.1.1",
+        repo: "https://traefik.github.io/charts",
+        source: { github: "traefik/traefik-helm-chart", path: "traefik" },
+        checked: {
+            date: "2026-11-29",
+            result: "clean on dev (no hooks; the restricted namespace admits the pod with the RuntimeDefault seccomp profile the program sets)",
+        },
+    },
     /** AWS Load Balancer Controller v2.14.0: ALB Ingress, and Gateway API behind its ALBGatewayAPI feature gate. */
-    awsLoadBalancerController: { chart: "aws-load-balancer-controller", version: "1.14.0", repo: "https://aws.github.io/eks-charts" },
+    awsLoadBalancerController: {
+        chart: "aws-load-balancer-controller",
+        version: "1.14.0",
+        repo: "https://aws.github.io/eks-charts",
+        source: { github: "aws/eks-charts", path: "stable/aws-load-balancer-controller" },
+        checked: {
+            date: "2026-11-29",
+            result:
+                "clean on eks; two client-side renders differ in the webhook certificate (genCA), which the chart reuses from the cluster " +
+                "(stableInCluster); keepTLSSecret now set explicitly",
+        },
+        stableInCluster: [
+            {
+                objects: [
+                    "Secret/aws-load-balancer-tls",
+                    "MutatingWebhookConfiguration/aws-load-balancer-webhook",
+                    "ValidatingWebhookConfiguration/aws-load-balancer-webhook",
+                ],
+                why:
+                    "the webhook certificate comes from genCA only when lookup() finds no Secret aws-load-balancer-tls; " +
+                    "helm.v4.Chart renders with --dry-run=server, so from the second up on the chart reuses the live Secret (keepTLSSecret)",
+                requires: { path: "keepTLSSecret", equals: true },
+            },
+        ],
+    },
     /** prometheus-operator v0.85 CRDs (scripts/e2e/crd-versions.env pins the operator whose CRDs the e2e test installs). */
-    kubePrometheusStack: { chart: "kube-prometheus-stack", version: "77.11.1", repo: "https://prometheus-community.github.io/helm-charts" },
+    kubePrometheusStack: {
+        chart: "kube-prometheus-stack",
+        version: "77.11.1",
+        repo: "https://prometheus-community.github.io/helm-charts",
+        source: { github: "prometheus-community/helm-charts", path: "charts/kube-prometheus-stack" },
+        checked: {
+            date: "2026-11-29",
+            result:
+                "the operator mounted Secret monitoring-kube-prometheus-admission, made only by a pre-install hook Job: fixed (admission " +
+                "webhooks and operator TLS off); then clean on dev, eks and gke (hooks left out: grafana's test Pod only)",
+        },
+    },
 } satisfies Record<string, PinnedChart>;
 
 /**

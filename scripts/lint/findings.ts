@@ -13,14 +13,22 @@ export interface Finding {
     message: string;
 }
 
+/** The tools whose check names the exceptions also give (scripts/lint/portable.ts runs them when their binaries are given). */
+export const PORTABLE_TOOLS = ["kube-linter", "polaris"] as const;
+export type PortableTool = (typeof PORTABLE_TOOLS)[number];
+
 export interface Exception {
     check: string;
     /** Kind/name patterns (`*` matches any run of characters); none means every object. */
     objects?: string[];
     reason: string;
-    "kube-linter"?: string;
-    polaris?: string;
+    /** The same exception under those tools' check names (one or several), on the same objects. */
+    "kube-linter"?: string | string[];
+    polaris?: string | string[];
 }
+
+/** An entry of lint/portable.yaml: what only kube-linter / Polaris report, so it has no kube-score/checkov check. */
+export type PortableException = Omit<Exception, "check">;
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -63,4 +71,24 @@ export function tally(tool: string, findings: Finding[], exceptions: Exception[]
         unexplained,
         unusedExceptions: exceptions.filter((e) => !unique.some((f) => explains(e, f))),
     };
+}
+
+const names = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/**
+ * The exceptions of a portable tool, one per check name: from every entry of lint/kube-score.yaml and
+ * lint/checkov.yaml that names the tool, and from lint/portable.yaml (each entry there names at least one tool).
+ */
+export function portableExceptions(tool: PortableTool): Exception[] {
+    const file = path.join(ROOT, "lint", "portable.yaml");
+    const doc = parse(fs.readFileSync(file, "utf8")) as { exceptions?: PortableException[] };
+    const own = doc.exceptions ?? [];
+    for (const e of own) {
+        if (!e.reason?.trim() || PORTABLE_TOOLS.every((t) => names(e[t]).length === 0)) {
+            throw new Error(`${file}: every exception needs a reason and a kube-linter or polaris check (${JSON.stringify(e)})`);
+        }
+    }
+    return [...loadExceptions("kube-score"), ...loadExceptions("checkov"), ...own].flatMap((e) =>
+        names(e[tool]).map((check) => ({ check, objects: e.objects, reason: e.reason })),
+    );
 }

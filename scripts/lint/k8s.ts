@@ -10,7 +10,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { APPS } from "../../apps";
 import { isStateless } from "../../apps/wiring";
-import { appNames, renderManifests, STACKS } from "../render/manifests";
+import { appNames, exampleStacks, renderManifests, STACKS } from "../render/manifests";
 import { Finding, loadExceptions, Tally, tally } from "./findings";
 import { checkov, kubeconform, kubeScore } from "./linters";
 
@@ -55,19 +55,20 @@ async function main(): Promise<void> {
     const tools = toolsDir();
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "tb-lint-"));
     const found: Record<string, Finding[]> = { "kube-score": [], checkov: [], kubeconform: [] };
-    const lint = async (stack: (typeof STACKS)[number], app: string, variant: string, config?: Record<string, string>) => {
-        const where = `${stack}/${app}${variant}`;
-        const dir = path.join(work, stack, `${app}${variant}`);
+    const lint = async (stack: string, app: string | undefined, variant: string, config?: Record<string, string>) => {
+        const where = `${app ? `${stack}/${app}` : stack}${variant}`;
+        const dir = path.join(work, stack, `${app ?? "as-configured"}${variant}`);
         const rendered = await renderManifests({ stack, app, outDir: dir, config });
         const objectOfFile = new Map(rendered.map((r) => [path.resolve(r.file), `${r.object.kind}/${r.object.metadata.name}`]));
         found["kube-score"].push(...kubeScore(path.join(tools, "bin/kube-score"), dir, where));
         found.checkov.push(...checkov(path.join(tools, "venv/bin/checkov"), dir, where, objectOfFile));
         found.kubeconform.push(...kubeconform(tools, schemaVersions(), kubeconformSkips(), dir, where));
     };
+    // Every app on every all-in-one stack, each platform and app stack of examples/ as its file says,
+    // and dev with a release of every tier.
+    const renders = [...STACKS.flatMap((stack) => appNames().map((app) => ({ stack, app }))), ...exampleStacks().map((stack) => ({ stack, app: undefined }))];
     try {
-        for (const stack of STACKS) {
-            for (const app of appNames()) await lint(stack, app, "");
-        }
+        for (const { stack, app } of renders) await lint(stack, app, "");
         for (const app of appNames()) await lint("dev", app, "+releases", everyTierReleased(app));
     } finally {
         fs.rmSync(work, { recursive: true, force: true });
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
         tally("checkov", found.checkov, loadExceptions("checkov")),
         tally("kubeconform", found.kubeconform, []),
     ];
-    console.log(`${STACKS.length} stacks x ${appNames().length} app(s), and dev with a release of every tier; (check, object) pairs:`);
+    console.log(`${STACKS.length} stacks x ${appNames().length} app(s) and ${exampleStacks().length} example stacks, and dev with a release of every tier; (check, object) pairs:`);
     console.log(`${"tool".padEnd(12)} ${"findings".padStart(8)} ${"exceptions".padStart(10)} ${"unexplained".padStart(11)}`);
     tallies.forEach(print);
     for (const t of tallies) {

@@ -7,7 +7,7 @@ import type { Finding } from "./findings";
 function run(cmd: string, args: string[], env: Record<string, string> = {}): string {
     const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env } });
     if (r.error) throw r.error;
-    // All three exit 1 when they find something; anything else, or no output, is a failure of the tool itself.
+    // The linters exit 1 when they find something (Polaris exits 0); anything else, or no output, is a failure of the tool itself.
     if ((r.status !== 0 && r.status !== 1) || !r.stdout.trim()) {
         throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}: ${r.stderr.slice(-2000)}`);
     }
@@ -24,8 +24,9 @@ export function kubeScore(bin: string, dir: string, where: string): Finding[] {
         type_meta: { kind: string };
         object_meta: { name: string };
         checks: { check: { id: string }; grade: number; skipped: boolean; comments: { summary: string }[] | null }[];
-    }[];
-    return objects.flatMap((o) =>
+    }[] | null;
+    // null when no object of the render is one kube-score scores (a platform stack's namespaces and classes).
+    return (objects ?? []).flatMap((o) =>
         o.checks
             .filter((c) => !c.skipped && c.grade < KUBE_SCORE_ALMOST_OK)
             .map((c) => ({
@@ -71,4 +72,59 @@ export function kubeconform(tools: string, versions: string[], skip: string[], d
             .filter((r) => r.status !== "statusValid" && r.status !== "statusSkipped" && r.status !== "statusEmpty")
             .map((r) => ({ check: r.status, object: `${r.kind}/${r.name}`, where: `${where} (Kubernetes ${version})`, message: r.msg }));
     });
+}
+
+/** kube-linter's JSON report (its default checks: no .kube-linter.yaml is read from the repository). */
+export function parseKubeLinter(json: string, where: string): Finding[] {
+    const out = JSON.parse(json) as {
+        Reports: { Check: string; Object: { K8sObject: { Name: string; GroupVersionKind: { Kind: string } } }; Diagnostic: { Message: string } }[] | null;
+    };
+    return (out.Reports ?? []).map((r) => ({
+        check: r.Check,
+        object: `${r.Object.K8sObject.GroupVersionKind.Kind}/${r.Object.K8sObject.Name}`,
+        where,
+        message: r.Diagnostic.Message,
+    }));
+}
+
+export function kubeLinter(bin: string, dir: string, where: string): Finding[] {
+    return parseKubeLinter(run(bin, ["lint", "--format", "json", dir]), where);
+}
+
+interface PolarisResultSet {
+    [id: string]: { ID: string; Message: string; Success: boolean; Severity: string };
+}
+
+export interface PolarisAudit {
+    findings: Finding[];
+    /** Polaris' score of the directory, 0-100. */
+    score: number;
+    /** Failed checks of severity danger. */
+    dangers: number;
+}
+
+/** Polaris' JSON audit: every failed check, whether on the controller, its pod spec or a container. */
+export function parsePolaris(json: string, where: string): PolarisAudit {
+    const out = JSON.parse(json) as {
+        Score: number;
+        Results: { Kind: string; Name: string; Results: PolarisResultSet | null; PodResult?: { Results: PolarisResultSet | null; ContainerResults: { Name: string; Results: PolarisResultSet | null }[] | null } | null }[] | null;
+    };
+    const findings: Finding[] = [];
+    let dangers = 0;
+    for (const r of out.Results ?? []) {
+        const sets: [PolarisResultSet | null, string][] = [[r.Results, ""], [r.PodResult?.Results ?? null, ""]];
+        for (const c of r.PodResult?.ContainerResults ?? []) sets.push([c.Results, ` (container ${c.Name})`]);
+        for (const [set, container] of sets) {
+            for (const m of Object.values(set ?? {})) {
+                if (m.Success) continue;
+                if (m.Severity === "danger") dangers++;
+                findings.push({ check: m.ID, object: `${r.Kind}/${r.Name}`, where, message: `${m.Severity}: ${m.Message}${container}` });
+            }
+        }
+    }
+    return { findings, score: out.Score, dangers };
+}
+
+export function polaris(bin: string, dir: string, where: string): PolarisAudit {
+    return parsePolaris(run(bin, ["audit", "--audit-path", dir, "--format", "json"]), where);
 }

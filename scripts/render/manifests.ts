@@ -10,8 +10,22 @@ import { APP_NAMES } from "../../apps";
 import { isKubernetes, plain, Registered, runProgram, stackConfig, TEST_SECRETS } from "../../test/harness";
 import { cloudPlaceholders, cloudStateFor } from "./placeholders";
 
+import { platformsFor } from "../../test/cloud-mocks";
+
+/** The all-in-one stacks of the repository, each rendered with every app of the catalog. */
 export const STACKS = ["dev", "eks", "gke"] as const;
 export type StackName = (typeof STACKS)[number];
+
+/** The platform and app stacks of examples/, each rendered as its file says (its own app, or none). */
+export function exampleStacks(): string[] {
+    const dir = path.join(__dirname, "..", "..", "examples");
+    return fs
+        .readdirSync(dir)
+        .flatMap((d) => fs.readdirSync(path.join(dir, d)))
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
 
 /** The apps the program can deploy (the `app` config key), from the catalog. */
 export function appNames(): string[] {
@@ -19,7 +33,8 @@ export function appNames(): string[] {
 }
 
 export interface RenderOptions {
-    stack: StackName;
+    /** One of STACKS, or a stack of examples/. */
+    stack: string;
     /** Passed as config `app` only when given. */
     app?: string;
     outDir: string;
@@ -38,7 +53,13 @@ export interface RenderedObject {
 export async function renderObjects(opts: Omit<RenderOptions, "outDir">): Promise<{ objects: Record<string, any>[]; resources: Registered[] }> {
     const config = { ...opts.config, ...(opts.app !== undefined ? { app: opts.app } : {}) };
     // Secrets are always the harness's test values: a rendered file never holds a real credential.
-    const result = await runProgram({ stack: opts.stack, config, secrets: { ...TEST_SECRETS, ...opts.secrets }, state: cloudStateFor(opts.stack, config) });
+    const result = await runProgram({
+        stack: opts.stack,
+        config,
+        secrets: { ...TEST_SECRETS, ...opts.secrets },
+        state: cloudStateFor(opts.stack, config),
+        platforms: await platformsFor(opts.stack, config),
+    });
     if (result.error) throw result.error;
     const objects = result.resources.filter(isKubernetes).map((r) => plain<Record<string, any>>(r.inputs));
     objects.sort((a, b) => applyRank(a.kind) - applyRank(b.kind) || String(a.metadata?.name).localeCompare(String(b.metadata?.name)));
@@ -52,6 +73,8 @@ export async function renderObjects(opts: Omit<RenderOptions, "outDir">): Promis
 const APPLY_ORDER = [
     "Namespace",
     "StorageClass",
+    // Pods naming a PriorityClass that does not exist yet are refused.
+    "PriorityClass",
     "CustomResourceDefinition",
     "ServiceAccount",
     "Secret",

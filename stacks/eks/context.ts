@@ -2,11 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { EksConfig } from "../../config/eks";
 
-/** What every part of the EKS target shares: names, tags, the AWS provider and its options. */
-export interface EksContext {
-    c: EksConfig;
+/** What every AWS resource of a stack shares: names, tags, the AWS provider and its options. */
+export interface AwsContext {
     project: string;
     stack: string;
+    region: string;
     partition: string;
     tags: Record<string, string>;
     awsProvider: aws.Provider;
@@ -16,17 +16,22 @@ export interface EksContext {
     inAwsComponent: pulumi.ComponentResourceOptions;
 }
 
-export function eksContext(c: EksConfig): EksContext {
+/** What every part of the EKS target shares: the AWS context and the target's config. */
+export interface EksContext extends AwsContext {
+    c: EksConfig;
+}
+
+/** Every AWS resource of the stack, including those inside the awsx/eks components, gets the region and tags from here. */
+export function awsContext(region: string): AwsContext {
     const project = pulumi.getProject();
     const stack = pulumi.getStack();
     const tags = { Project: project, Stack: stack };
-    // Every AWS resource, including those inside the awsx/eks components, gets the region and tags from here.
-    const awsProvider = new aws.Provider("aws", { region: c.region, defaultTags: { tags } });
+    const awsProvider = new aws.Provider("aws", { region, defaultTags: { tags } });
     return {
-        c,
         project,
         stack,
-        partition: partitionOf(c.region),
+        region,
+        partition: partitionOf(region),
         tags,
         awsProvider,
         onAws: { provider: awsProvider },
@@ -34,9 +39,13 @@ export function eksContext(c: EksConfig): EksContext {
     };
 }
 
-export const managedPolicy = (x: EksContext, name: string) => `arn:${x.partition}:iam::aws:policy/${name}`;
+export function eksContext(c: EksConfig): EksContext {
+    return { c, ...awsContext(c.region) };
+}
 
-function partitionOf(region: string): string {
+export const managedPolicy = (x: AwsContext, name: string) => `arn:${x.partition}:iam::aws:policy/${name}`;
+
+export function partitionOf(region: string): string {
     return region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
 }
 
@@ -56,3 +65,7 @@ export function irsaTrust(oidcProviderArn: pulumi.Input<string>, oidcIssuer: pul
         }),
     );
 }
+
+/** The account of an IAM OIDC provider's ARN (arn:<partition>:iam::<account>:oidc-provider/<issuer>). */
+export const accountOf = (oidcProviderArn: pulumi.Input<string>): pulumi.Output<string> =>
+    pulumi.output(oidcProviderArn).apply((arn) => arn.split(":")[4]);

@@ -1,57 +1,50 @@
 import { isStateless } from "../../apps/wiring";
-import type { StackConfig } from "../../config";
+import { PriorityClasses } from "../../components/addons/priority-classes";
+import type { OwnCluster, StackConfig } from "../../config";
+import { platformOutput } from "../export";
 import type { Platform } from "../platform";
 import { eksAddons } from "./addons";
 import { cluster } from "./cluster";
-import { eksContext } from "./context";
+import { accountOf, eksContext } from "./context";
 import { network } from "./network";
 import { nodes } from "./nodes";
+import { ecrRegistryHost, eksRouting, LBC_NLB_ANNOTATIONS, NLB_ANNOTATIONS } from "./conventions";
 import { registry } from "./registry";
 import { storage } from "./storage";
 
-/** ALB (AWS Load Balancer Controller) for both Ingress and Gateway API. */
-const ALB_CLASS = "alb";
-
-/** Read by the in-tree AWS cloud provider: an internet-facing NLB instead of a Classic ELB. */
-const NLB_ANNOTATIONS = {
-    "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
-    "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
-};
-
 /**
  * An EKS cluster in its own VPC, nodes in the private subnets, EBS-backed storage, one ECR repository
- * per app image, and the add-ons. Every Kubernetes object goes through this cluster's provider, so
- * `pulumi destroy` deletes them (and the load balancers behind the Services and routes) before the
- * controller, the nodes, the cluster and the VPC. Each part is in its own file in this folder.
+ * per image of the app (if the stack deploys one), and the add-ons. Every Kubernetes object goes
+ * through this cluster's provider, so `pulumi destroy` deletes them (and the load balancers behind the
+ * Services and routes) before the controller, the nodes, the cluster and the VPC. Each part is in its
+ * own file in this folder.
  */
-export function eksPlatform(cfg: StackConfig & { target: "eks" }): Platform {
+export function eksPlatform(cfg: StackConfig & OwnCluster & { target: "eks" }): Platform {
     const x = eksContext(cfg.eks);
     const { c } = x;
     // The chosen app's own images (its stateless tiers); data stores stay pinned upstream images.
-    const appImages = [...new Set(cfg.app.tiers.filter(isStateless).map((t) => t.image))];
+    const appImages = [...new Set((cfg.app?.spec.tiers ?? []).filter(isStateless).map((t) => t.image))];
 
     const vpc = network(x.project, c, x.inAwsComponent);
     const { cluster: eksCluster, clusterName, kubeconfig, provider } = cluster(x, vpc);
     const nodeGroup = nodes(x, vpc, clusterName);
     const { gp3, ebsCsi } = storage(x, eksCluster, nodeGroup, provider);
-    const repositories = registry(x, appImages);
-    const className = cfg.routeClassName ?? ALB_CLASS;
+    const repositoryPolicy = { keepImages: c.ecrKeepImages, forceDelete: c.forceDeleteRepositories };
+    const repositories = registry(x, repositoryPolicy, appImages);
+    const className = cfg.routeClassName ?? eksRouting.className;
     const addons = eksAddons(x, cfg.addons, { cluster: eksCluster, vpc, nodeGroup, provider, className });
+    const accountId = accountOf(eksCluster.oidcProviderArn);
+    const priorityClasses = new PriorityClasses("priority-classes", {}, { providers: { kubernetes: provider } }).names;
 
-    return {
+    const platform: Platform = {
+        target: "eks",
         provider,
         storageClass: cfg.storageClass ?? gp3.metadata.name,
+        priorityClasses,
         kind: "cloud",
-        loadBalancerAnnotations: NLB_ANNOTATIONS,
+        loadBalancerAnnotations: addons.gatewayController ? LBC_NLB_ANNOTATIONS : NLB_ANNOTATIONS,
         routing: {
-            gatewayClassName: className,
-            ingressClassName: className,
-            listenerPort: 80,
-            ingressAnnotations: { "alb.ingress.kubernetes.io/scheme": "internet-facing", "alb.ingress.kubernetes.io/target-type": "ip" },
-            // An internet-facing ALB in IP mode reaches pods from its nodes in the public subnets.
-            sources: cfg.routeControllerNamespace
-                ? [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": cfg.routeControllerNamespace } } }]
-                : c.publicSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            ...eksRouting.routing(className, cfg.routeControllerNamespace, c.publicSubnetCidrs),
             // The controller and its GatewayClass: on destroy the routes (and their ALBs) go first.
             dependsOn: addons.gatewayController && [addons.gatewayController],
         },
@@ -60,7 +53,10 @@ export function eksPlatform(cfg: StackConfig & { target: "eks" }): Platform {
             if (!repository) throw new Error(`no ECR repository for image "${image}"; known: ${appImages.join(", ")}`);
             return repository.repositoryUrl;
         },
-        dependsOn: [gp3, ebsCsi],
+        // The controller's webhooks (a Service mutator, failurePolicy Fail) refuse the app's Services until its
+        // pods serve them: every app object waits for the chart (a component dependency waits for its Deployment).
+        dependsOn: [gp3, ebsCsi, ...(addons.gatewayController ? [addons.gatewayController] : [])],
+        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring },
         addons,
         outputs: {
             region: c.region,
@@ -69,5 +65,22 @@ export function eksPlatform(cfg: StackConfig & { target: "eks" }): Platform {
             ecrRepositories: Object.fromEntries(Object.entries(repositories).map(([image, r]) => [image, r.repositoryUrl])),
             vpcId: vpc.vpcId,
         },
+    };
+    return {
+        ...platform,
+        exported: platformOutput(platform, {
+            kubernetes: { kubeconfig },
+            registry: { kind: "ecr", host: ecrRegistryHost(accountId, c.region), region: c.region, ...repositoryPolicy },
+            identity: {
+                aws: {
+                    region: c.region,
+                    partition: x.partition,
+                    accountId,
+                    clusterName,
+                    oidcProviderArn: eksCluster.oidcProviderArn,
+                    oidcIssuer: eksCluster.oidcIssuer,
+                },
+            },
+        }),
     };
 }

@@ -1,9 +1,19 @@
 import * as aws from "@pulumi/aws";
-import type { EksContext } from "./context";
+import type * as pulumi from "@pulumi/pulumi";
 
-/** One immutable, scanned ECR repository per app image, keeping the newest ecrKeepImages images. */
-export function registry(x: EksContext, images: string[]): Record<string, aws.ecr.Repository> {
-    const { c, project, stack, onAws } = x;
+/** The platform's policy for every app's repositories (eks.ecrKeepImages, eks.forceDeleteRepositories). */
+export interface RepositoryPolicy {
+    keepImages: number;
+    forceDelete: boolean;
+}
+
+/** One immutable, scanned ECR repository per app image of this stack, keeping the newest keepImages images. */
+export function registry(
+    owner: { project: string; stack: string; onAws: pulumi.CustomResourceOptions },
+    policy: RepositoryPolicy,
+    images: string[],
+): Record<string, aws.ecr.Repository> {
+    const { project, stack, onAws } = owner;
     return Object.fromEntries(
         images.map((image) => {
             const repository = new aws.ecr.Repository(
@@ -12,11 +22,11 @@ export function registry(x: EksContext, images: string[]): Record<string, aws.ec
                     name: `${project}-${stack.toLowerCase()}/${image}`,
                     imageTagMutability: "IMMUTABLE",
                     imageScanningConfiguration: { scanOnPush: true },
-                    forceDelete: c.forceDeleteRepositories,
+                    forceDelete: policy.forceDelete,
                 },
                 onAws,
             );
-            new aws.ecr.LifecyclePolicy(`${project}-${image}`, { repository: repository.name, policy: JSON.stringify(keepLastImages(c.ecrKeepImages)) }, onAws);
+            new aws.ecr.LifecyclePolicy(`${project}-${image}`, { repository: repository.name, policy: JSON.stringify(keepLastImages(policy.keepImages)) }, onAws);
             return [image, repository];
         }),
     );

@@ -3,6 +3,7 @@ import * as container from "@pulumi/gcp/container";
 import type { AddonConfig } from "../../config";
 import type { GkeContext } from "./context";
 import { PODS_RANGE, SERVICES_RANGE } from "./network";
+import { workloadIdentityPool } from "./conventions";
 
 /**
  * The VPC-native control plane: Workload Identity, Dataplane V2, the PD CSI driver and, as the
@@ -23,7 +24,7 @@ export function cluster(x: GkeContext, net: { network: compute.Network; subnet: 
             removeDefaultNodePool: true,
             initialNodeCount: 1,
             releaseChannel: { channel: c.releaseChannel },
-            workloadIdentityConfig: { workloadPool: `${c.project}.svc.id.goog` },
+            workloadIdentityConfig: { workloadPool: workloadIdentityPool(c.project) },
             // Dataplane V2 (eBPF) enforces the app's NetworkPolicies; no Calico add-on with it.
             datapathProvider: "ADVANCED_DATAPATH",
             enableShieldedNodes: true,

@@ -1,6 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../../config";
+import { PriorityClasses } from "../../components/addons/priority-classes";
+import type { OwnCluster, StackConfig } from "../../config";
+import { platformOutput } from "../export";
 import type { Platform } from "../platform";
 import { cluster } from "./cluster";
 import { gkeContext } from "./context";
@@ -9,13 +11,8 @@ import { network } from "./network";
 import { nodes } from "./nodes";
 import { registry } from "./registry";
 
-/** GKE's own Gateway controller (gatewayApiConfig on the cluster): a global external Application LB. */
-export const GKE_GATEWAY_CLASS = "gke-l7-global-external-managed";
-/** Source ranges of Google Front Ends and health checks, documented for firewall rules. */
-const GOOGLE_FRONT_ENDS = ["35.191.0.0/16", "130.211.0.0/22"];
+import { GKE_STORAGE_CLASS, gkeRouting, workloadIdentityPool } from "./conventions";
 
-/** The in-tree pd-balanced class that GKE creates with the Compute Engine PD CSI driver. */
-export const GKE_STORAGE_CLASS = "standard-rwo";
 
 /**
  * A VPC-native GKE cluster in its own network, one autoscaled node pool running as a dedicated service
@@ -24,7 +21,7 @@ export const GKE_STORAGE_CLASS = "standard-rwo";
  * balancers behind its Services and routes) goes first, then the nodes, the cluster and the network.
  * metrics-server is built into GKE; the gateway add-on is the cluster's gatewayApiConfig (cluster.ts).
  */
-export function gkePlatform(cfg: StackConfig & { target: "gke" }): Platform {
+export function gkePlatform(cfg: StackConfig & OwnCluster & { target: "gke" }): Platform {
     const x = gkeContext(cfg.gke);
     const { c } = x;
 
@@ -40,21 +37,17 @@ export function gkePlatform(cfg: StackConfig & { target: "gke" }): Platform {
     // Waiting for the nodes: otherwise the workloads would be created, and time out, while the pool boots.
     const provider = new k8s.Provider("gke", { kubeconfig }, { dependsOn: [nodePool] });
     const registryUrl = registry(x);
+    const priorityClasses = new PriorityClasses("priority-classes", {}, { providers: { kubernetes: provider } }).names;
 
-    return {
+    const platform: Platform = {
+        target: "gke",
         provider,
         storageClass: cfg.storageClass ?? GKE_STORAGE_CLASS,
+        priorityClasses,
         kind: "cloud",
-        routing: {
-            gatewayClassName: cfg.routeClassName ?? GKE_GATEWAY_CLASS,
-            ingressClassName: cfg.routeClassName ?? "gce",
-            listenerPort: 80,
-            // Google's front ends and health checkers reach the pods (container-native load balancing).
-            sources: cfg.routeControllerNamespace
-                ? [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": cfg.routeControllerNamespace } } }]
-                : GOOGLE_FRONT_ENDS.map((cidr) => ({ ipBlock: { cidr } })),
-        },
+        routing: gkeRouting(cfg.routeClassName, cfg.routeControllerNamespace),
         imageRepository: (image) => pulumi.interpolate`${registryUrl}/${image}`,
+        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring },
         outputs: {
             gcpProject: c.project,
             location: c.location,
@@ -63,5 +56,13 @@ export function gkePlatform(cfg: StackConfig & { target: "gke" }): Platform {
             kubeconfig: pulumi.secret(kubeconfig),
             registryUrl,
         },
+    };
+    return {
+        ...platform,
+        exported: platformOutput(platform, {
+            kubernetes: { kubeconfig },
+            registry: { kind: "artifact-registry", url: registryUrl },
+            identity: { gcp: { project: c.project, region: c.region, location: c.location, workloadIdentityPool: workloadIdentityPool(c.project) } },
+        }),
     };
 }
