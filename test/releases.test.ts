@@ -405,3 +405,40 @@ describe("refusals: nothing is created", () => {
         expect(Object.keys(objects(r, SERVICE)).filter((n) => n.startsWith("expiration"))).toEqual([]);
     });
 });
+
+describe("platform and app stacks (examples/local): releases are the app stack's", () => {
+    const PLATFORM_REF = "organization/ticketbuster/platform-local";
+    let platformOutput: unknown;
+    beforeAll(async () => {
+        const p = await runProgram({ stack: "platform-local", state: cloudStateFor("platform-local", {}) });
+        if (p.error) throw p.error;
+        platformOutput = p.outputs.platform;
+    }, 120_000);
+
+    it("refuses a release on a platform stack (app none), naming the key, with nothing created", async () => {
+        const config = { releases: releases({ gateway: { imageTag: "1.1.0", weight: 10 } }) };
+        const r = await runProgram({ stack: "platform-local", config, state: cloudStateFor("platform-local", config) });
+        expectConfigRejected(r, ['ticketbuster:releases: got {"gateway":{"imageTag":"1.1.0","weight":10}}', "allowed: nothing (app is none: a platform stack deploys no app"]);
+    });
+
+    it("runs a release on an app stack: the canary from the platform's registry, the weighted route, its monitor on the platform's monitoring", async () => {
+        const config = { releases: releases({ gateway: { imageTag: "1.1.0", weight: 25 } }) };
+        const r = await runProgram({ stack: "bookstore-local", config, platforms: { [PLATFORM_REF]: platformOutput } });
+        if (r.error) throw r.error;
+        const canary = byName(r, DEPLOYMENT, "gateway-canary");
+        expect(canary.spec.template.spec.containers[0].image).toBe("ticketbuster/bookstore-gateway:1.1.0");
+        expect(canary.metadata.namespace).toBe("bookstore");
+        const rule = byType(r, HTTPROUTE)
+            .map((x) => plain(x.inputs))
+            .flatMap((route) => route.spec.rules)
+            .find((rule: any) => rule.backendRefs.length === 2);
+        expect(rule.backendRefs.map((b: any) => [b.name, b.weight])).toEqual([
+            ["gateway-stable", 75],
+            ["gateway-canary", 25],
+        ]);
+        const monitors = byType(r, SERVICE_MONITOR).map((x) => plain(x.inputs).metadata.name);
+        expect(monitors).toContain("gateway-canary");
+        // Nothing of the platform's: no chart, no cluster-wide object.
+        expect(r.resources.some((x) => x.type === "kubernetes:helm.sh/v4:Chart")).toBe(false);
+    });
+});

@@ -12,7 +12,8 @@ import type { AppSpec, StatelessTier } from "../../apps/types";
 import { isStateless } from "../../apps/wiring";
 import { addonsOfRawConfig } from "../../config/addons";
 import { releaseSchema, routedTierNames } from "../../config/releases";
-import { baseSchema } from "../../config/schema";
+import { platformOutputSchema } from "../../config/platform-output";
+import { baseSchema, NO_APP } from "../../config/schema";
 import { runStack, StackLocation } from "../driver";
 import { UsageError } from "../preflight";
 import type { ReleaseStack } from "./stepper";
@@ -52,10 +53,62 @@ function kubeconfigFile(content: string): { file: string; cleanup(): void } {
     return { file, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
+type ConfigValue = (k: string) => string | undefined;
+type ClusterAccess = { kube: ReleaseTarget["kube"]; monitoring: boolean };
+
+/** A kubeconfig setting: content (several lines) to a private temp file, else a path (relative: to the project). */
+function kubeAccess(kubeconfig: string | undefined, context: string | undefined, workDir: string): ReleaseTarget["kube"] {
+    if (kubeconfig?.includes("\n")) {
+        const written = kubeconfigFile(kubeconfig);
+        return { kubeconfig: written.file, context, cleanup: written.cleanup };
+    }
+    // A relative path means the same as to the program, which runs in the project directory.
+    const file = kubeconfig && !path.isAbsolute(kubeconfig) && !kubeconfig.startsWith("~") ? path.join(workDir, kubeconfig) : kubeconfig;
+    return { kubeconfig: file, context, cleanup: () => undefined };
+}
+
+/** An all-in-one stack: its own cluster (local: config; cloud: its kubeconfig output) and add-ons. */
+async function ownCluster(value: ConfigValue, workDir: string, stack: Stack): Promise<ClusterAccess> {
+    const target = value("target") ?? "local";
+    const monitoring = addonsOfRawConfig(target, value("addons"))?.monitoring ?? false;
+    if (target === "local") return { kube: kubeAccess(value("kubeconfig"), value("kubeContext") ?? baseSchema.shape.kubeContext.parse(undefined), workDir), monitoring };
+    const output = (await stack.outputs()).kubeconfig?.value;
+    if (output === undefined) throw new UsageError(`stack ${stack.name} has no kubeconfig output yet: deploy it first (npm run deploy -- --stack ${stack.name})`);
+    const written = kubeconfigFile(typeof output === "string" ? output : JSON.stringify(output));
+    return { kube: { kubeconfig: written.file, cleanup: written.cleanup }, monitoring };
+}
+
+/**
+ * An app stack: the cluster is its platform stack's, read from that stack's `platform` output (as the
+ * program reads it), and monitoring runs when the platform installed it and the app did not opt out.
+ */
+async function onPlatform(stack: Stack, platform: string, addonsJson: string | undefined, workDir: string): Promise<ClusterAccess> {
+    let outputs: Record<string, { value: unknown }>;
+    try {
+        outputs = await stack.workspace.stackOutputs(platform);
+    } catch (e) {
+        throw new UsageError(`the platform stack ${platform} of ${stack.name} cannot be read (${(e as Error).message.split("\n")[0]}): deploy it first, on the same backend`);
+    }
+    const parsed = platformOutputSchema.safeParse(outputs.platform?.value);
+    if (!parsed.success) throw new UsageError(`the platform stack ${platform} has no platform output this program can read: deploy it (npm run deploy -- --stack <it>) first`);
+    const out = parsed.data;
+    let requested: unknown;
+    try {
+        requested = (JSON.parse(addonsJson ?? "{}") as { monitoring?: unknown }).monitoring;
+    } catch {
+        requested = undefined;
+    }
+    // A kubeconfig path in the platform's output is relative to the same project directory.
+    return { kube: kubeAccess(out.kubernetes.kubeconfig, out.kubernetes.context, workDir), monitoring: out.addons.monitoring && requested !== false };
+}
+
 /** Reads what the release is about and refuses, before any change, what the program would refuse. */
 export async function inspectRelease(stack: Stack, tierName: string, tag: string, workDir: string): Promise<ReleaseTarget> {
     const config = await stack.getAllConfig();
     const value = (k: string) => config[key(k)]?.value;
+    if (value("app") === NO_APP) {
+        throw new UsageError(`stack ${stack.name} is a platform stack (app none): it deploys no app; release on an app stack that references it (platform: <org>/ticketbuster/${stack.name})`);
+    }
     const app = APPS[value("app") ?? DEFAULT_APP];
     if (!app) throw new UsageError(`the stack's app ${JSON.stringify(value("app"))} is not in the catalog; npm run deploy says what is allowed`);
     const stateless = app.tiers.filter(isStateless);
@@ -84,27 +137,9 @@ export async function inspectRelease(stack: Stack, tierName: string, tag: string
         );
     }
 
-    const target = value("target") ?? "local";
-    const monitoring = addonsOfRawConfig(target, value("addons"))?.monitoring ?? false;
     const namespace = value("namespace") ?? app.name;
-    let kube: ReleaseTarget["kube"];
-    if (target === "local") {
-        const kubeconfig = value("kubeconfig");
-        const context = value("kubeContext") ?? baseSchema.shape.kubeContext.parse(undefined);
-        if (kubeconfig?.includes("\n")) {
-            const written = kubeconfigFile(kubeconfig);
-            kube = { kubeconfig: written.file, context, cleanup: written.cleanup };
-        } else {
-            // A relative path means the same as to the program, which runs in the project directory.
-            const file = kubeconfig && !path.isAbsolute(kubeconfig) && !kubeconfig.startsWith("~") ? path.join(workDir, kubeconfig) : kubeconfig;
-            kube = { kubeconfig: file, context, cleanup: () => undefined };
-        }
-    } else {
-        const output = (await stack.outputs()).kubeconfig?.value;
-        if (output === undefined) throw new UsageError(`stack ${stack.name} has no kubeconfig output yet: deploy it first (npm run deploy -- --stack ${stack.name})`);
-        const written = kubeconfigFile(typeof output === "string" ? output : JSON.stringify(output));
-        kube = { kubeconfig: written.file, cleanup: written.cleanup };
-    }
+    const platform = value("platform");
+    const { kube, monitoring } = platform === undefined ? await ownCluster(value, workDir, stack) : await onPlatform(stack, platform, value("addons"), workDir);
     return { app, tier, routed, errorRatio: monitoring ? tier.metrics?.errorRatio : undefined, currentTag, namespace, existing, kube };
 }
 
