@@ -51,8 +51,12 @@ export function useToolchain(tools: string[]): { backendDir: string } {
  * that vitest runs side by side, and the benchmark, each have their own API server.
  */
 export function useCluster(name: string): void {
-    process.env.E2E_CLUSTER_NAME = `ticketbuster-${name}`;
-    process.env.TICKETBUSTER_E2E_CLUSTER_DIR = path.join(os.tmpdir(), `ticketbuster-${name}-cluster`);
+    // A session that set E2E_CLUSTER_NAME / TICKETBUSTER_E2E_CLUSTER_DIR (several checkouts on one machine)
+    // gets its own clusters under them; the values it set are kept for the next file of the same process.
+    const base = (process.env.TICKETBUSTER_E2E_SESSION_NAME ??= process.env.E2E_CLUSTER_NAME ?? "ticketbuster");
+    const baseDir = (process.env.TICKETBUSTER_E2E_SESSION_DIR ??= process.env.TICKETBUSTER_E2E_CLUSTER_DIR ?? "");
+    process.env.E2E_CLUSTER_NAME = `${base}-${name}`;
+    process.env.TICKETBUSTER_E2E_CLUSTER_DIR = baseDir ? path.join(baseDir, name) : path.join(os.tmpdir(), `ticketbuster-${name}-cluster`);
 }
 
 /** (Re)creates the kwok cluster; returns its kubeconfig path and context. */
