@@ -4,6 +4,7 @@ import { APPS, DEFAULT_APP } from "../apps";
 import type { AppSpec } from "../apps/types";
 import { isStore } from "../apps/wiring";
 import { AddonConfig, addonRequestProblems, addonsSchema, AppStackAddons, resolveAddons } from "./addons";
+import { BackupConfig, backupSchema } from "./backup";
 import { eksSchema, EksConfig } from "./eks";
 import { gkeSchema, GkeConfig } from "./gke";
 import { ConfigError } from "./errors";
@@ -16,6 +17,7 @@ import { ADDON_SECRET_KEYS, addonSecretKeys, CATALOG_SECRET_KEYS, secretKeysOf }
 export { TARGETS, SERVICE_TYPES, ROUTING, NO_APP, scalableTiers } from "./schema";
 export type { Target, ServiceType, Routing } from "./schema";
 export type { AddonConfig, AppStackAddons } from "./addons";
+export type { BackupConfig } from "./backup";
 export type { Role } from "./roles";
 export { ConfigError } from "./errors";
 
@@ -38,6 +40,8 @@ export interface AppDeployment {
 interface CommonConfig extends Omit<BaseConfig, "target" | "app" | "namespace" | "platform">, AppConfig {
     role: Role;
     app?: AppDeployment;
+    /** The scheduled backups of the app's stores (config/backup.ts); a platform stack refuses the key. */
+    backup: BackupConfig;
 }
 /** A stack with its own cluster (all-in-one or platform): the target and its add-ons, resolved, with their secrets. */
 export type OwnCluster = ({ target: "local" } | { target: "eks"; eks: EksConfig } | { target: "gke"; gke: GkeConfig }) & { addons: AddonConfig };
@@ -52,8 +56,9 @@ export type StackConfig = CommonConfig & (OwnCluster | OnPlatform);
 /** Sections parsed only when their target is selected, so a local stack ignores cloud keys. */
 const targetSections = { eks: json(eksSchema), gke: json(gkeSchema) };
 const SECRET_KEYS: string[] = [...CATALOG_SECRET_KEYS, ...ADDON_SECRET_KEYS];
-const KNOWN_KEYS = new Set<string>([...Object.keys(baseSchema.shape), ...APP_KEYS, ...SECRET_KEYS, ...Object.keys(targetSections), "addons"]);
+const KNOWN_KEYS = new Set<string>([...Object.keys(baseSchema.shape), ...APP_KEYS, ...SECRET_KEYS, ...Object.keys(targetSections), "addons", "backup"]);
 const addonsSection = json(addonsSchema);
+const backupSection = json(backupSchema);
 
 
 function describe(value: unknown): string {
@@ -203,7 +208,10 @@ export function loadConfig(): StackConfig {
         addons = { ...resolved.addons, grafanaHost: addonsRaw.data.grafanaHost, ...addonSecrets(ns, resolved.addons, rawSecrets, problems) };
     }
 
-    if (problems.length > 0 || !base.success || (!app && appName !== NO_APP) || !addons) throw new ConfigError(problems);
+    const backup = backupSection.safeParse(raw.backup ?? "{}", { reportInput: true });
+    if (!backup.success) problems.push(...problemsOf(ns, backup.error, { backup: raw.backup }, ["backup"]));
+
+    if (problems.length > 0 || !base.success || (!app && appName !== NO_APP) || !addons || !backup.success) throw new ConfigError(problems);
     const { target, platform, namespace, app: _app, ...rest } = base.data;
     return {
         ...rest,
@@ -211,6 +219,7 @@ export function loadConfig(): StackConfig {
         ...section,
         ...(platform !== undefined ? { platform } : { target }),
         role,
+        backup: backup.data,
         app: app && { spec: app, namespace: namespace ?? app.name, secrets, credentials: credentialsOf(app, base.data, secrets) },
         addons,
     } as StackConfig;
