@@ -5,6 +5,7 @@ import { CloudflareTunnel } from "./components/addons/cloudflare-tunnel";
 import { CLUSTER_MONITORS } from "./components/addons/cluster-monitors";
 import { Monitoring, MonitoringArgs, SCRAPERS } from "./components/addons/monitoring";
 import { Application } from "./components/application";
+import { appBackups } from "./components/backups";
 import { readSqlDir } from "./components/sql-seed-job";
 import { AppDeployment, loadConfig, NO_APP, StackConfig } from "./config";
 import { createPlatform, Platform } from "./stacks";
@@ -65,10 +66,25 @@ function deployApp(cfg: StackConfig, deployment: AppDeployment, platform: Platfo
         },
         { providers: { kubernetes: platform.provider }, dependsOn: platform.dependsOn },
     );
+    const backups = appBackups(
+        {
+            enabled: cfg.backup.enabled,
+            app,
+            namespace,
+            owner: { partOf: app.name, instance: namespace },
+            schedule: cfg.backup.schedule,
+            retentionDays: cfg.backup.retentionDays,
+            volume: { size: cfg.backup.size, storageClass: platform.storageClass },
+            protectData: cfg.protectData,
+            workloadBucket: platform.workloadBucket,
+        },
+        { providers: { kubernetes: platform.provider }, dependsOn: [resource.namespace] },
+    );
     return {
         resource,
         outputs: {
             namespace: resource.namespace.metadata.name,
+            backups: backups?.outputs,
             frontendUrl: resource.publicService && publicUrl(resource.publicService),
             routes: app.routes && `http://${routeHost}/ (${cfg.routing})`,
             images,
