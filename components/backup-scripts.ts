@@ -111,6 +111,23 @@ export type BackupTarget =
     | { kind: "gcs"; bucket: pulumi.Input<string>; prefix: string }
     | { kind: "pvc"; claim: string };
 
+/** The rclone path of an app's backups, for a target whose bucket is known (the restore command's). */
+export function destinationOf(target: BackupTarget & ({ kind: "pvc" } | { bucket: string })): string {
+    return target.kind === "pvc" ? PATHS.local : `objects:${target.bucket}/${target.prefix}`;
+}
+
+/** Where a store's backups are, in the words of the cloud's own tools. */
+export function whereOf(target: BackupTarget & ({ kind: "pvc" } | { bucket: string }), namespace: string, store: string): string {
+    switch (target.kind) {
+        case "s3":
+            return `s3://${target.bucket}/${target.prefix}/${store}/`;
+        case "gcs":
+            return `gs://${target.bucket}/${target.prefix}/${store}/`;
+        case "pvc":
+            return `the PVC ${target.claim} of namespace ${namespace}, ${store}/`;
+    }
+}
+
 /** rclone's remote (configured by env vars, no config file) and the path DESTINATION of an app's backups. */
 function rcloneEnv(target: BackupTarget, path: pulumi.Input<string>): EnvVar[] {
     const remote = (settings: Record<string, string>) =>
