@@ -69,8 +69,9 @@ export class StoreBackup extends pulumi.ComponentResource {
         );
 
         const jobPods = { matchExpressions: [{ key: "app", operator: "In", values: [backupApp(tier.name), restoreApp(tier.name)] }] };
+        // Named as in the cluster: each name holds its store's, and a stack deploys one app.
         const policy = (policyName: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec) =>
-            new k8s.networking.v1.NetworkPolicy(`${name}-${policyName}`, { metadata: { name: policyName, namespace, labels }, spec }, { parent });
+            new k8s.networking.v1.NetworkPolicy(policyName, { metadata: { name: policyName, namespace, labels }, spec }, { parent });
         const tcp = (p: number) => [{ protocol: "TCP", port: p }];
 
         policy(`${backupApp(tier.name)}-egress`, {

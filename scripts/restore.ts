@@ -4,10 +4,10 @@
  * (components/backup-scripts.ts), on the stack's cluster (kubectl, with the stack's kubeconfig).
  */
 import { parseArgs } from "util";
-import { backupOf, destinationOf, JOB_DEADLINE_SECONDS, restoreJob, whereOf } from "../components/backup-scripts";
+import { destinationOf, JOB_DEADLINE_SECONDS, restoreJob } from "../components/backup-scripts";
 import { kubectlFor } from "./backups/kubectl";
 import { followJob } from "./backups/jobs";
-import { checkBackupName, chooseStores, jobName, stackBackups } from "./backups/stack";
+import { checkBackupName, chooseStores, describeRestore, jobName, stackBackups } from "./backups/stack";
 import { selectStack } from "./driver";
 import { UsageError } from "./preflight";
 
@@ -53,11 +53,8 @@ async function main(): Promise<number> {
     const s = await stackBackups(await selectStack({ stack: values.stack, workDir: values.cwd, backendUrl: values.backend }));
     const [tier] = chooseStores(s, values.store);
     const { namespace, target } = s.backups;
-    const what = `${backupOf(tier.kind).overwrites} of ${tier.name} (${tier.kind}) in namespace ${namespace} of stack ${s.stack}`;
-    const from = `backup ${backup} from ${whereOf(target, namespace, tier.name)}`;
-    if (!values.yes) {
-        throw new UsageError(`Refusing to restore without --yes. This would overwrite ${what}, with ${from}. Rerun with --yes to do it.`);
-    }
+    const { what, from, refusal } = describeRestore(s, tier, backup);
+    if (!values.yes) throw new UsageError(refusal);
 
     const kubectl = kubectlFor(s.kube, workDir);
     const name = jobName(`${tier.name}-restore`);

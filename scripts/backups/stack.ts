@@ -2,7 +2,7 @@ import type { OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { APPS } from "../../apps";
 import type { AppSpec, StoreTier } from "../../apps/types";
 import { storeByName } from "../../apps/wiring";
-import { BACKUP_NAME } from "../../components/backup-scripts";
+import { BACKUP_NAME, backupOf, whereOf } from "../../components/backup-scripts";
 import type { BackupsOutput } from "../../components/backups";
 import { UsageError } from "../preflight";
 import type { KubeAccess } from "./kubectl";
@@ -90,4 +90,12 @@ export function checkBackupName(backup: string): string {
 export function jobName(stem: string, now = new Date()): string {
     const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.[0-9]+Z$/, "z").toLowerCase();
     return `${stem.slice(0, 63 - stamp.length - 1)}-${stamp}`;
+}
+
+/** What a restore of one store overwrites, from where; and the refusal without --yes. */
+export function describeRestore(s: Pick<StackBackups, "stack" | "backups">, tier: StoreTier<string>, backup: string) {
+    const { namespace, target } = s.backups;
+    const what = `${backupOf(tier.kind).overwrites} of ${tier.name} (${tier.kind}) in namespace ${namespace} of stack ${s.stack}`;
+    const from = `backup ${backup} from ${whereOf(target, namespace, tier.name)}`;
+    return { what, from, refusal: `Refusing to restore without --yes. This would overwrite ${what}, with ${from}. Rerun with --yes to do it.` };
 }

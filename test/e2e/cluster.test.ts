@@ -10,17 +10,26 @@ import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP_NAMES, APPS } from "../../apps";
+import { backedUpStores } from "../../apps/stores";
 import { clientPorts, isStateless, isStore } from "../../apps/wiring";
+import { backupApp, destinationOf, restoreJob } from "../../components/backup-scripts";
+import { BACKUP_CLAIM } from "../../components/backups";
+import { followJob } from "../../scripts/backups/jobs";
+import { Kubectl } from "../../scripts/backups/kubectl";
 import { renderManifests } from "../../scripts/render/manifests";
 import { CLUSTER_TOOLS, clusterDown, clusterUp, e2eOverlay, e2eScript, ROOT, useToolchain } from "../../scripts/e2e/session";
 import { isReady, kubectl } from "./kube";
 
 const skip = process.env.TICKETBUSTER_SKIP_E2E === "1";
-/** Enough static PVs of the right sizes for the app with the most volumes (Ticketing: six of 1Gi). */
-const STATIC_PVS = "20Gi 10Gi 5Gi 5Gi 2Gi 1Gi 1Gi 1Gi 1Gi 1Gi 1Gi";
+/**
+ * Enough static PVs of the right sizes for the app with the most volumes (Ticketing: six of 1Gi), and
+ * each app's `backups` volume (10Gi; Bookstore's MongoDB takes the other 10Gi).
+ */
+const STATIC_PVS = "20Gi 10Gi 10Gi 5Gi 5Gi 2Gi 1Gi 1Gi 1Gi 1Gi 1Gi 1Gi";
 const FIELD_MANAGER = "--field-manager=ticketbuster-e2e";
 
 let k: ReturnType<typeof kubectl>;
+let kubeconfig: string;
 let crds: string;
 
 /** Pods once settled: each stateless tier's replicas (an HPA's floor), one per data store. */
@@ -40,7 +49,8 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
     beforeAll(() => {
         useToolchain(CLUSTER_TOOLS);
         process.env.E2E_STATIC_PVS = STATIC_PVS;
-        k = kubectl(clusterUp().kubeconfig);
+        kubeconfig = clusterUp().kubeconfig;
+        k = kubectl(kubeconfig);
         // Not built into Kubernetes: the Gateway API's standard-channel CRDs (what a cluster's controller
         // brings) and the prometheus-operator's (kube-prometheus-stack's), from their Go modules.
         crds = execFileSync("bash", [path.join(ROOT, "scripts", "e2e", "crds.sh")], { encoding: "utf8" }).trim();
@@ -96,7 +106,8 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
                 k.items(["get", "pvc", "-n", ns]).map((c: any) => [c.metadata.name, [c.status.phase, c.status.capacity?.storage]]),
             );
             const expected = Object.fromEntries(app.tiers.filter(isStore).map((t) => [t.storage.claimName, ["Bound", t.storage.size]]));
-            expect(claims).toEqual(expected);
+            // And the local target's backups volume (backup.size, default 10Gi).
+            expect(claims).toEqual({ ...expected, [BACKUP_CLAIM]: ["Bound", "10Gi"] });
         });
 
         it("completes the seed Job (if any) and keeps the HPAs, Secrets and PodDisruptionBudgets", async () => {
@@ -115,6 +126,32 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
             const pdbs = k.items(["get", "pdb", "-n", ns]).map((p: any) => p.metadata.name).sort();
             const multi = app.tiers.filter(isStateless).filter((t) => Math.max(t.replicas, t.autoscaling?.minReplicas ?? 0) >= 2);
             expect(pdbs).toEqual(multi.map((t) => t.name).sort());
+        });
+
+        it("accepts a backup CronJob per backed-up store; a Job from each (npm run backup's way) and a restore Job complete", async () => {
+            const stores = backedUpStores(app.tiers);
+            const crons = k.items(["get", "cronjobs", "-n", ns]);
+            expect(crons.map((c: any) => c.metadata.name).sort()).toEqual(stores.map((t) => backupApp(t.name)).sort());
+            for (const c of crons) expect(c.spec).toMatchObject({ schedule: "0 2 * * *", concurrencyPolicy: "Forbid", suspend: false });
+            const driver = new Kubectl(["--kubeconfig", kubeconfig]);
+            const lines: string[] = [];
+            for (const tier of stores) {
+                const job = `${backupApp(tier.name)}-e2e`;
+                const created = k.run(["-n", ns, "create", "job", job, `--from=cronjob/${backupApp(tier.name)}`]);
+                expect(created.ok, created.stderr).toBe(true);
+                expect(await followJob(driver, ns, job, ["dump", "upload"], (l) => lines.push(l), 300_000), job).toBe("Complete");
+            }
+            // The restore Job of `npm run restore`, for the first store: admitted (restricted Pod Security) and run.
+            const [first] = stores;
+            const target = { kind: "pvc" as const, claim: BACKUP_CLAIM };
+            const restore = restoreJob({ tier: first, target, destination: destinationOf(target), backup: "latest", namespace: ns, name: `${first.name}-restore-e2e`, app: app.name });
+            const created = k.run(["create", "-f", "-"], JSON.stringify(restore));
+            expect(created.ok, created.stderr).toBe(true);
+            expect(await followJob(driver, ns, restore.metadata.name, ["download", "restore"], (l) => lines.push(l), 300_000)).toBe("Complete");
+            expect(lines.some((l) => l.startsWith("pod "))).toBe(true);
+            for (const job of k.items(["get", "jobs", "-n", ns, "-l", "app.kubernetes.io/component=backup"])) {
+                expect((await k.runAsync(["-n", ns, "delete", "job", job.metadata.name, "--wait=true"])).ok).toBe(true);
+            }
         });
 
         it.runIf(app.routes)("accepts the routes as a Gateway and HTTPRoute, and as an Ingress", () => {
