@@ -8,6 +8,7 @@ import { addonsOfRawConfig } from "../config/addons";
 import { roleOf } from "../config/roles";
 import { addonSecretKeys, secretKeysOf } from "../config/secrets";
 import { referencingStacks } from "./platform-references";
+import { refuseDestroyOfProtectedData } from "./protected-data";
 import { checkKubeContext, pulumiCli, UsageError } from "./preflight";
 
 export type Action = "up" | "preview" | "refresh" | "destroy";
@@ -215,6 +216,7 @@ async function perform(stack: Stack, opts: DriverOptions, onOutput: (s: string) 
             break;
         case "destroy":
             if (!opts.force) await refuseDestroyUnderApps(stack, log);
+            await refuseDestroyOfProtectedData(stack);
             changes = (await stack.destroy(common)).summary.resourceChanges ?? {};
             break;
     }

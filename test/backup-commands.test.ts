@@ -13,6 +13,7 @@ import { storeByName } from "../apps/wiring";
 import { destinationOf, restoreJob, restorePodSpec } from "../components/backup-scripts";
 import { chooseStores, checkBackupName, describeRestore, jobName, stackBackups, StackBackups } from "../scripts/backups/stack";
 import { UsageError } from "../scripts/preflight";
+import { protectedDataRefusal } from "../scripts/protected-data";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -153,5 +154,30 @@ describe("a restore", () => {
         const download = job.spec.template.spec.initContainers[0];
         expect(download.env).toContainEqual({ name: "BACKUP", value: "20261129T020000Z" });
         expect(download.env).toContainEqual({ name: "DESTINATION", value: "objects:ticketbuster-eks-backups-123456789012/ticketbuster" });
+    });
+});
+
+describe("npm run deploy --destroy of a stack that keeps data", () => {
+    const claim = (name: string, protect: boolean) => ({
+        urn: `urn:pulumi:eks::ticketbuster::ticketbuster:app:Application$kubernetes:core/v1:PersistentVolumeClaim::${name}`,
+        type: "kubernetes:core/v1:PersistentVolumeClaim",
+        protect,
+        outputs: { metadata: { name, namespace: "ticketbuster" } },
+    });
+
+    it("refuses, naming the protected data and both ways on, when protectData left anything protected", () => {
+        const refusal = protectedDataRefusal("eks", [
+            claim("postgres-pvc", true),
+            { urn: "urn:pulumi:eks::ticketbuster::aws:s3/bucket:Bucket::ticketbuster-backups", type: "aws:s3/bucket:Bucket", protect: true, outputs: { bucket: "ticketbuster-eks-backups-123456789012" } },
+            claim("scratch", false),
+        ]);
+        expect(refusal).toContain("Refusing to destroy eks: it holds protected data (protectData): PersistentVolumeClaim ticketbuster/postgres-pvc, Bucket ticketbuster-eks-backups-123456789012. Nothing was deleted.");
+        expect(refusal).toContain("pulumi state unprotect --all --yes --stack eks, then npm run deploy -- --stack eks --destroy");
+        expect(refusal).toContain("pulumi config set protectData false --stack eks");
+        expect(refusal).not.toContain("scratch");
+    });
+
+    it("lets a stack without protected resources go", () => {
+        expect(protectedDataRefusal("dev", [claim("postgres-pvc", false)])).toBeUndefined();
     });
 });
