@@ -27,7 +27,8 @@ export function protectedDataRefusal(stackName: string, resources: StateResource
     return (
         `Refusing to destroy ${stackName}: it holds protected data (protectData): ${kept.map(describe).join(", ")}. Nothing was deleted. Either\n` +
         `  - keep the data and remove the rest: pulumi state unprotect --all --yes --stack ${stackName}, then npm run deploy -- --stack ${stackName} --destroy ` +
-        `(the protected resources are retainOnDelete: they, and the app's namespace, stay in the cluster and the cloud; a later up adopts the claims again, see README "Keeping data"), or\n` +
+        `(the protected resources are retainOnDelete: they, and the app's namespace, stay in the cluster and the cloud; ` +
+        `npm run deploy -- --stack ${stackName} --adopt takes the claims back later, see README "Keeping data"), or\n` +
         `  - delete the data too: pulumi config set protectData false --stack ${stackName}, npm run deploy -- --stack ${stackName}, then npm run deploy -- --stack ${stackName} --destroy.`
     );
 }
