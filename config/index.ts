@@ -7,6 +7,7 @@ import { AddonConfig, addonRequestProblems, addonsSchema, AppStackAddons, resolv
 import { BackupConfig, backupSchema } from "./backup";
 import { eksSchema, EksConfig } from "./eks";
 import { gkeSchema, GkeConfig } from "./gke";
+import { GATEWAY_API, missingGatewayApi, needsClusterGatewayApi, servesApi } from "./cluster-apis";
 import { ConfigError } from "./errors";
 import { kubeContextProblem } from "./kube-context";
 import { Role, roleOf, roleProblems } from "./roles";
@@ -206,6 +207,14 @@ export function loadConfig(): StackConfig {
         const resolved = resolveAddons(base.data.target, addonsRaw.data, ns);
         problems.push(...resolved.problems);
         addons = { ...resolved.addons, grafanaHost: addonsRaw.data.grafanaHost, ...addonSecrets(ns, resolved.addons, rawSecrets, problems) };
+    }
+
+    // Routes as Gateway API objects on a cluster that cannot take them: refused now rather than retried and failed late.
+    if (problems.length === 0 && base.success && role === "all-in-one" && base.data.target === "local" && addons && "gateway" in addons) {
+        const { kubeconfig, kubeContext, routing } = base.data;
+        if (needsClusterGatewayApi(routing, app?.routes !== undefined, addons.gateway) && servesApi({ kubeconfig, context: kubeContext }, GATEWAY_API) === false) {
+            problems.push(missingGatewayApi(`the cluster of context ${kubeContext}`));
+        }
     }
 
     const backup = backupSection.safeParse(raw.backup ?? "{}", { reportInput: true });
