@@ -46,6 +46,7 @@ export async function referencedPlatform(cfg: StackConfig & OnPlatform): Promise
             ingressAnnotations: out.routing.ingressAnnotations,
         },
         installed: addons,
+        logging: out.logging,
         outputs: { platformStack: cfg.platform, ...registry.outputs },
     };
 }

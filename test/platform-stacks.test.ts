@@ -57,7 +57,14 @@ describe.each(Object.keys(PLATFORMS) as Target[])("platform stack on %s", (targe
         expect(out.version).toBe(PLATFORM_OUTPUT_VERSION);
         expect(out.target).toBe(target);
         expect(out.stack).toBe(`ticketbuster/${PLATFORMS[target]}`);
-        expect(out.addons).toEqual({ local: { metricsServer: true, gateway: true, monitoring: true }, eks: { metricsServer: true, gateway: true, monitoring: true }, gke: { metricsServer: false, gateway: true, monitoring: true } }[target]);
+        expect(out.addons).toEqual(
+            {
+                local: { metricsServer: true, gateway: true, monitoring: true, logging: false },
+                eks: { metricsServer: true, gateway: true, monitoring: true, logging: false },
+                gke: { metricsServer: false, gateway: true, monitoring: true, logging: false },
+            }[target],
+        );
+        expect(out.logging).toBeUndefined();
         expect(out.monitoring).toEqual({ namespace: "monitoring", selectorLabels: {} });
         const routing = { local: ["traefik", "traefik", 8000], eks: ["alb", "alb", 80], gke: ["gke-l7-global-external-managed", "gce", 80] }[target];
         expect([out.routing.gatewayClassName, out.routing.ingressClassName, out.routing.listenerPort]).toEqual(routing);

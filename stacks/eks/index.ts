@@ -54,7 +54,7 @@ export function eksPlatform(cfg: StackConfig & OwnCluster & { target: "eks" }): 
             return repository.repositoryUrl;
         },
         dependsOn: [gp3, ebsCsi],
-        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring },
+        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring, logging: cfg.addons.logging },
         addons,
         outputs: {
             region: c.region,

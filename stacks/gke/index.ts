@@ -47,7 +47,7 @@ export function gkePlatform(cfg: StackConfig & OwnCluster & { target: "gke" }): 
         kind: "cloud",
         routing: gkeRouting(cfg.routeClassName, cfg.routeControllerNamespace),
         imageRepository: (image) => pulumi.interpolate`${registryUrl}/${image}`,
-        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring },
+        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring, logging: cfg.addons.logging },
         outputs: {
             gcpProject: c.project,
             location: c.location,
