@@ -11,6 +11,7 @@ import { nodes } from "./nodes";
 import { ecrRegistryHost, eksRouting, NLB_ANNOTATIONS } from "./conventions";
 import { registry } from "./registry";
 import { storage } from "./storage";
+import { workloadBuckets } from "./workload-bucket";
 
 /**
  * An EKS cluster in its own VPC, nodes in the private subnets, EBS-backed storage, one ECR repository
@@ -54,6 +55,7 @@ export function eksPlatform(cfg: StackConfig & OwnCluster & { target: "eks" }): 
             return repository.repositoryUrl;
         },
         dependsOn: [gp3, ebsCsi],
+        workloadBucket: workloadBuckets(x, { oidcProviderArn: eksCluster.oidcProviderArn, oidcIssuer: eksCluster.oidcIssuer, accountId }),
         installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring, logging: cfg.addons.logging },
         addons,
         outputs: {
