@@ -41,6 +41,8 @@ function lokiStore(platform: Platform, retentionDays: number, protect: boolean):
         serviceAccount: { namespace: NAMESPACES.loki, name: LOKI_RELEASE },
         retentionDays: retentionDays + 2,
         protect,
+        // The compactor deletes expired chunks and rewrites index tables.
+        deleteObjects: true,
     });
     const store: LoggingServerArgs["store"] =
         bucket.location.kind === "s3" ? { kind: "s3", bucket: bucket.bucket, region: bucket.location.region } : { kind: "gcs", bucket: bucket.bucket };
