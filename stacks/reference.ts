@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isStateless } from "../apps/wiring";
 import type { OnPlatform, StackConfig } from "../config";
 import { resolveOnPlatform } from "../config/addons";
+import { GATEWAY_API, missingGatewayApi, needsClusterGatewayApi, servesApi } from "../config/cluster-apis";
 import { ConfigError } from "../config/errors";
 import { parsePlatformOutput, PlatformOutput } from "../config/platform-output";
 import type { Platform } from "./platform";
@@ -19,6 +20,9 @@ export async function referencedPlatform(cfg: StackConfig & OnPlatform): Promise
     const details = await reference.getOutputDetails("platform");
     const out = parsePlatformOutput(details.value ?? details.secretValue, cfg.platform);
     const { addons, problems } = resolveOnPlatform(cfg.addons.requests, out.addons, cfg.platform);
+    if (needsClusterGatewayApi(cfg.routing, cfg.app?.spec.routes !== undefined, out.addons.gateway) && servesApi(out.kubernetes, GATEWAY_API) === false) {
+        problems.push(missingGatewayApi(`the cluster of the platform stack ${cfg.platform}`, cfg.platform));
+    }
     if (problems.length > 0) throw new ConfigError(problems);
 
     const provider = new k8s.Provider("platform", {
