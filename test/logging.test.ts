@@ -15,6 +15,7 @@ import { parsePlatformOutput } from "../config/platform-output";
 import { cloudStateFor, EKS, EKS_OIDC_ARN } from "./cloud-mocks";
 import { expectConfigRejected } from "./config-errors";
 import { isKubernetes, plain, Registered, RunOptions, RunResult, runProgram } from "./harness";
+import { schemaError } from "./k8s-schema";
 import { byName, byType, NETPOL, objects } from "./targets";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
@@ -278,6 +279,12 @@ describe.each(["dev", "eks", "gke"] as const)("logging on %s (with monitoring, r
         expect(logs.map((p: any) => p.targets[0].expr)).toEqual(tiers.map((t) => `{namespace="ticketbuster", app="${t}"}`));
         for (const p of logs) expect(p.datasource).toEqual({ type: "loki", uid: "loki" });
         expect(dashboard.panels.filter((p: any) => p.type !== "logs")).toHaveLength(5);
+    });
+
+    it("registers objects the Kubernetes schema accepts (namespaces, policies, ConfigMaps)", () => {
+        const own = r.resources.filter((x) => isKubernetes(x) && x.urn.includes("ticketbuster:addons:Logging$"));
+        expect(own.map((x) => x.type.split(":").pop()).sort()).toEqual([...Array(2).fill("ConfigMap"), ...Array(2).fill("Namespace"), ...Array(9).fill("NetworkPolicy")].sort());
+        expect(own.map(schemaError).filter(Boolean)).toEqual([]);
     });
 
     it("says how to open the logs: Grafana's Explore on the app's namespace", () => {
