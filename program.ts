@@ -3,13 +3,13 @@ import * as path from "path";
 import { isStateless, publicTiers, tierPorts } from "./apps/wiring";
 import { CloudflareTunnel } from "./components/addons/cloudflare-tunnel";
 import { CLUSTER_MONITORS } from "./components/addons/cluster-monitors";
-import { loggingAccess, loggingArgs } from "./stacks/logging";
 import { Logging } from "./components/addons/logging";
 import { Monitoring, MonitoringArgs, SCRAPERS } from "./components/addons/monitoring";
 import { Application } from "./components/application";
 import { readSqlDir } from "./components/sql-seed-job";
 import { AppDeployment, loadConfig, NO_APP, StackConfig } from "./config";
 import { createPlatform, Platform } from "./stacks";
+import { loggingAccess, loggingArgs } from "./stacks/logging";
 
 /**
  * Config -> the platform (the stack's own cluster and add-ons, or the platform stack it references)
