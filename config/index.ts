@@ -10,6 +10,7 @@ import { gkeSchema, GkeConfig } from "./gke";
 import { GATEWAY_API, missingGatewayApi, needsClusterGatewayApi, servesApi } from "./cluster-apis";
 import { ConfigError } from "./errors";
 import { kubeContextProblem } from "./kube-context";
+import { LoggingConfig, loggingProblems, loggingSchema } from "./logging";
 import { Role, roleOf, roleProblems } from "./roles";
 import { json } from "./rules";
 import { APP_KEYS, AppConfig, appSchema, baseSchema, BaseConfig, NO_APP } from "./schema";
@@ -57,9 +58,10 @@ export type StackConfig = CommonConfig & (OwnCluster | OnPlatform);
 /** Sections parsed only when their target is selected, so a local stack ignores cloud keys. */
 const targetSections = { eks: json(eksSchema), gke: json(gkeSchema) };
 const SECRET_KEYS: string[] = [...CATALOG_SECRET_KEYS, ...ADDON_SECRET_KEYS];
-const KNOWN_KEYS = new Set<string>([...Object.keys(baseSchema.shape), ...APP_KEYS, ...SECRET_KEYS, ...Object.keys(targetSections), "addons", "backup"]);
+const KNOWN_KEYS = new Set<string>([...Object.keys(baseSchema.shape), ...APP_KEYS, ...SECRET_KEYS, ...Object.keys(targetSections), "addons", "backup", "logging"]);
 const addonsSection = json(addonsSchema);
 const backupSection = json(backupSchema);
+const loggingSection = json(loggingSchema);
 
 
 function describe(value: unknown): string {
@@ -143,6 +145,17 @@ function addonSecrets(ns: string, addons: { monitoring: boolean }, rawSecrets: R
     };
 }
 
+/** The logging add-on's settings (retention) where it is on; the section set while it is off is a problem per key. */
+function loggingSettings(ns: string, raw: Record<string, string>, logging: boolean, problems: string[]): LoggingConfig | undefined {
+    const parsed = loggingSection.safeParse(raw.logging ?? "{}", { reportInput: true });
+    if (!parsed.success) {
+        problems.push(...problemsOf(ns, parsed.error, { logging: raw.logging }, ["logging"]));
+        return undefined;
+    }
+    problems.push(...loggingProblems(raw.logging === undefined ? {} : (JSON.parse(raw.logging) as Record<string, unknown>), logging, ns));
+    return logging ? parsed.data : undefined;
+}
+
 /**
  * Reads and validates the whole stack configuration once, before any resource exists. Throws a
  * ConfigError naming every bad key, its value and what is allowed.
@@ -206,7 +219,8 @@ export function loadConfig(): StackConfig {
     } else if (base.success) {
         const resolved = resolveAddons(base.data.target, addonsRaw.data, ns);
         problems.push(...resolved.problems);
-        addons = { ...resolved.addons, grafanaHost: addonsRaw.data.grafanaHost, ...addonSecrets(ns, resolved.addons, rawSecrets, problems) };
+        const logs = loggingSettings(ns, raw, resolved.addons.logging, problems);
+        addons = { ...resolved.addons, grafanaHost: addonsRaw.data.grafanaHost, ...addonSecrets(ns, resolved.addons, rawSecrets, problems), ...(logs ? { logs } : {}) };
     }
 
     // Routes as Gateway API objects on a cluster that cannot take them: refused now rather than retried and failed late.

@@ -81,6 +81,8 @@ export interface Platform {
     priorityClasses: { dataStores: pulumi.Input<string>; addons: pulumi.Input<string> };
     /** Which add-ons the cluster runs: this stack's own, or the referenced platform stack's. */
     installed: Addons;
+    /** With logging installed: where an app's log alert rules go (an app stack reads it from its platform; else components/addons/loki.ts LOKI_RULES). */
+    logging?: { namespace: string; rulesLabels: Record<string, string> };
     /** The target's own add-ons this stack installed (undefined when off, built in, or another stack's). */
     addons?: { metricsServer?: pulumi.Resource; gatewayController?: pulumi.Resource };
     /** Target-specific stack outputs (cluster name, kubeconfig as a secret, registry URLs...). */

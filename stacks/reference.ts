@@ -52,6 +52,7 @@ export async function referencedPlatform(cfg: StackConfig & OnPlatform): Promise
         },
         workloadBucket: cloud.workloadBucket,
         installed: addons,
+        logging: out.logging,
         outputs: { platformStack: cfg.platform, ...registry.outputs },
     };
 }

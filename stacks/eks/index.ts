@@ -58,7 +58,7 @@ export function eksPlatform(cfg: StackConfig & OwnCluster & { target: "eks" }): 
         // pods serve them: every app object waits for the chart (a component dependency waits for its Deployment).
         dependsOn: [gp3, ebsCsi, ...(addons.gatewayController ? [addons.gatewayController] : [])],
         workloadBucket: workloadBuckets(x, { oidcProviderArn: eksCluster.oidcProviderArn, oidcIssuer: eksCluster.oidcIssuer, accountId }),
-        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring },
+        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring, logging: cfg.addons.logging },
         addons,
         outputs: {
             region: c.region,

@@ -47,7 +47,7 @@ export function gkePlatform(cfg: StackConfig & OwnCluster & { target: "gke" }): 
         routing: gkeRouting(cfg.routeClassName, cfg.routeControllerNamespace),
         imageRepository: (image) => pulumi.interpolate`${registryUrl}/${image}`,
         workloadBucket: workloadBuckets(x, { project: c.project, region: c.region, workloadIdentityPool: workloadIdentityPool(c.project) }),
-        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring },
+        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring, logging: cfg.addons.logging },
         outputs: {
             gcpProject: c.project,
             location: c.location,

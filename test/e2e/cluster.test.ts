@@ -16,7 +16,8 @@ import { backupApp, destinationOf, restoreJob } from "../../components/backup-sc
 import { BACKUP_CLAIM } from "../../components/backups";
 import { followJob } from "../../scripts/backups/jobs";
 import { Kubectl } from "../../scripts/backups/kubectl";
-import { renderManifests } from "../../scripts/render/manifests";
+import { stringify, parse } from "yaml";
+import { renderManifests, renderObjects } from "../../scripts/render/manifests";
 import { CLUSTER_TOOLS, clusterDown, clusterUp, e2eOverlay, e2eScript, ROOT, useCluster, useToolchain } from "../../scripts/e2e/session";
 import { GATEWAY_API, servesApi } from "../../config/cluster-apis";
 import { localClusterProblem } from "../../scripts/preflight";
@@ -321,6 +322,86 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
             const left = k.run(["get", "all,servicemonitors,podmonitors,prometheusrules", "-A", "-l", `app.kubernetes.io/part-of=${ns}`, "-o", "name"]);
             expect(left.stdout.trim()).toBe("");
             e2eScript("cluster.sh", "recycle-pvs");
+        });
+    });
+
+    describe("the logging add-on's own objects on every app (Loki's and Fluent Bit's charts need a download)", () => {
+        /** What the logging add-on creates besides its charts: its namespaces, policies, rules and Grafana's datasource (with monitoring's namespace). */
+        const own = (o: any) =>
+            ["loki", "fluent-bit"].includes(o.metadata.namespace) ||
+            (o.kind === "Namespace" && ["loki", "fluent-bit", "monitoring"].includes(o.metadata.name)) ||
+            (o.kind === "ConfigMap" && o.metadata.name === "loki-datasource");
+        const dirs: Record<string, string> = {};
+
+        beforeAll(async () => {
+            const base = fs.mkdtempSync(path.join(os.tmpdir(), "tb-manifests-logging-"));
+            for (const appName of APP_NAMES) {
+                const rendered = await renderObjects({
+                    stack: "dev",
+                    app: appName,
+                    config: { ...e2eOverlay(), addons: JSON.stringify({ metricsServer: false, gateway: false, monitoring: true, logging: true }) },
+                });
+                dirs[appName] = path.join(base, appName);
+                fs.mkdirSync(dirs[appName]);
+                rendered.objects.filter(own).forEach((o, i) => fs.writeFileSync(path.join(dirs[appName], `${String(i).padStart(3, "0")}-${o.kind}-${o.metadata.name}.yaml`.toLowerCase()), stringify(o)));
+            }
+        }, 600_000);
+
+        it.each(APP_NAMES)("the API server accepts them with %s: namespaces, policies, its rules and the datasource", (appName) => {
+            const applied = k.run(["apply", "--server-side", FIELD_MANAGER, "-f", dirs[appName]]);
+            expect(applied.stderr).toBe("");
+            expect(applied.ok).toBe(true);
+            expect(applied.stdout.trim().split("\n")).toHaveLength(fs.readdirSync(dirs[appName]).length);
+            const ns = APPS[appName].name;
+            const rules = k.json(["get", "configmap", `log-alerts-${ns}`, "-n", "loki"]);
+            expect(rules.metadata.labels.loki_rule).toBe("1");
+            expect(parse(rules.data[`${ns}.yaml`]).groups[0].rules.map((r: any) => r.alert)).toEqual(["TierLoggingErrors", "CrashLoopSignature"]);
+            expect(k.json(["get", "configmap", "loki-datasource", "-n", "monitoring"]).metadata.labels.grafana_datasource).toBe("1");
+            expect(k.items(["get", "networkpolicies", "-n", "loki"]).map((p: any) => p.metadata.name).sort()).toEqual([
+                "allow-dns",
+                "allow-from-loki",
+                "allow-to-loki",
+                "default-deny-egress",
+                "default-deny-ingress",
+            ]);
+            expect(k.items(["get", "networkpolicies", "-n", "fluent-bit"]).map((p: any) => p.metadata.name).sort()).toEqual([
+                "allow-dns",
+                "allow-from-fluent-bit",
+                "default-deny-egress",
+                "default-deny-ingress",
+            ]);
+            const diff = k.run(["diff", "--server-side", FIELD_MANAGER, "-f", dirs[appName]]);
+            expect(diff.stdout).toBe("");
+        });
+
+        it("keeps every app's rules side by side in Loki's namespace", () => {
+            const names = k.items(["get", "configmaps", "-n", "loki", "-l", "loki_rule=1"]).map((c: any) => c.metadata.name).sort();
+            expect(names).toEqual(APP_NAMES.map((a) => `log-alerts-${APPS[a].name}`).sort());
+        });
+
+        it("admits a log collector's hostPath pod in Fluent Bit's namespace only: Loki's stays restricted", () => {
+            const collector = (namespace: string) =>
+                JSON.stringify({
+                    apiVersion: "v1",
+                    kind: "Pod",
+                    metadata: { name: "collector", namespace },
+                    spec: {
+                        containers: [{ name: "c", image: "busybox:1.36", volumeMounts: [{ name: "varlog", mountPath: "/var/log", readOnly: true }] }],
+                        volumes: [{ name: "varlog", hostPath: { path: "/var/log" } }],
+                    },
+                });
+            const inFluentBit = k.run(["create", "--dry-run=server", "-f", "-"], collector("fluent-bit"));
+            expect(inFluentBit.ok, inFluentBit.stderr).toBe(true);
+            const inLoki = k.run(["create", "--dry-run=server", "-f", "-"], collector("loki"));
+            expect(inLoki.ok).toBe(false);
+            expect(inLoki.stderr).toMatch(/violates PodSecurity "restricted:latest".*hostPath/s);
+        });
+
+        it("deleting its namespaces (and monitoring's) leaves nothing", async () => {
+            for (const namespace of ["loki", "fluent-bit", "monitoring"]) {
+                expect((await k.runAsync(["delete", "namespace", namespace, "--wait=true", "--timeout=300s"])).ok).toBe(true);
+            }
+            expect(k.run(["get", "configmaps,networkpolicies", "-A", "-l", "loki_rule=1", "-o", "name"]).stdout.trim()).toBe("");
         });
     });
 });
