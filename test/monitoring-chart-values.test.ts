@@ -91,8 +91,13 @@ describe("the chart check's capture of the program", () => {
                 "metrics-server@3.12.2 metrics-server/kube-system",
                 "traefik@37.1.1 traefik/traefik",
             ],
-            eks: ["aws-load-balancer-controller@1.14.0 aws-load-balancer-controller/kube-system", "kube-prometheus-stack@77.11.1 monitoring/monitoring"],
-            gke: ["kube-prometheus-stack@77.11.1 monitoring/monitoring"],
+            eks: [
+                "aws-load-balancer-controller@1.14.0 aws-load-balancer-controller/kube-system",
+                "fluent-bit@0.58.1 fluent-bit/fluent-bit",
+                "kube-prometheus-stack@77.11.1 monitoring/monitoring",
+                "loki@18.11.0 loki/loki",
+            ],
+            gke: ["fluent-bit@0.58.1 fluent-bit/fluent-bit", "kube-prometheus-stack@77.11.1 monitoring/monitoring", "loki@18.11.0 loki/loki"],
         });
     });
 });
