@@ -44,7 +44,7 @@ export function localPlatform(cfg: StackConfig & OwnCluster & { target: "local" 
             sources: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": controllerNamespace } } }],
             dependsOn: controller && [controller],
         },
-        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring },
+        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring, logging: cfg.addons.logging },
         addons: { metricsServer, gatewayController: controller },
         outputs: { kubeContext: cfg.kubeContext },
     };

@@ -30,7 +30,8 @@ export async function referencedPlatform(cfg: StackConfig & OnPlatform): Promise
         context: out.kubernetes.context,
     });
     const controllerNamespace = cfg.routeControllerNamespace ?? out.routing.controllerNamespace;
-    const registry = await imageRegistry(cfg, out);
+    const cloud = await appCloud(out);
+    const registry = imageRegistry(cfg, out, cloud);
     return {
         target: out.target,
         provider,
@@ -49,7 +50,9 @@ export async function referencedPlatform(cfg: StackConfig & OnPlatform): Promise
                 : out.routing.sources,
             ingressAnnotations: out.routing.ingressAnnotations,
         },
+        workloadBucket: cloud.workloadBucket,
         installed: addons,
+        logging: out.logging,
         outputs: { platformStack: cfg.platform, ...registry.outputs },
     };
 }
@@ -59,8 +62,17 @@ interface AppRegistry {
     outputs: Record<string, pulumi.Input<unknown>>;
 }
 
+type AppCloud = Partial<ReturnType<typeof import("./eks/app-cloud").eksAppCloud>> & Pick<Platform, "workloadBucket">;
+
+/** What this app stack may create in the platform's cloud (loaded only for that cloud). */
+async function appCloud(out: PlatformOutput): Promise<AppCloud> {
+    if (out.identity.aws || out.registry.kind === "ecr") return (await import("./eks/app-cloud")).eksAppCloud(out);
+    if (out.identity.gcp) return (await import("./gke/app-cloud")).gkeAppCloud(out.identity.gcp);
+    return {};
+}
+
 /** Where this app's images are: under the platform's prefix or repository, or in ECR repositories of its own. */
-async function imageRegistry(cfg: StackConfig & OnPlatform, out: PlatformOutput): Promise<AppRegistry> {
+function imageRegistry(cfg: StackConfig & OnPlatform, out: PlatformOutput, cloud: AppCloud): AppRegistry {
     const registry = out.registry;
     switch (registry.kind) {
         case "prefix": {
@@ -71,7 +83,8 @@ async function imageRegistry(cfg: StackConfig & OnPlatform, out: PlatformOutput)
             return { imageRepository: (image) => `${registry.url}/${image}`, outputs: { registryUrl: registry.url } };
         case "ecr": {
             const images = [...new Set((cfg.app?.spec.tiers ?? []).filter(isStateless).map((t) => t.image))];
-            return (await import("./eks/app-repositories")).appRepositories(registry, images);
+            if (!cloud.repositories) throw new Error(`the platform stack ${out.stack} uses ECR but this stack has no AWS context`);
+            return cloud.repositories(registry, images);
         }
     }
 }

@@ -59,6 +59,8 @@ export const eksCloudState: NonNullable<RunOptions["state"]> = ({ type, name, in
             return { latestVersion: EKS.launchTemplateVersion };
         case "aws:ecr/repository:Repository":
             return { repositoryUrl: `${EKS.account}.dkr.ecr.${EKS.region}.amazonaws.com/${inputs.name}` };
+        case "aws:s3/bucket:Bucket":
+            return { arn: `arn:aws:s3:::${inputs.bucket}` };
     }
     return undefined;
 };
@@ -75,8 +77,12 @@ export function gkeCloudState(project: string): NonNullable<RunOptions["state"]>
         switch (type) {
             case "gcp:container/cluster:Cluster":
                 return { name: GKE.clusterName, endpoint: GKE.endpoint, masterAuth: { clusterCaCertificate: GKE.caData } };
-            case "gcp:serviceaccount/account:Account":
-                return { email: `${inputs.accountId}@${project}.iam.gserviceaccount.com` };
+            case "gcp:serviceaccount/account:Account": {
+                const email = `${inputs.accountId}@${project}.iam.gserviceaccount.com`;
+                return { email, name: `projects/${project}/serviceAccounts/${email}` };
+            }
+            case "gcp:storage/bucket:Bucket":
+                return { url: `gs://${inputs.name}` };
             case "gcp:compute/router:Router":
                 return { name: `${name}-a1b2c3d` };
         }
@@ -90,8 +96,9 @@ export function gkeCloudState(project: string): NonNullable<RunOptions["state"]>
  */
 export function cloudStateFor(stack: string, config: Record<string, string> = {}): RunOptions["state"] {
     const file = stackConfig(stack);
-    // An app stack: its platform decides the target; what it may create in the cloud is its ECR repositories.
-    if ((config.platform ?? file["ticketbuster:platform"]) !== undefined && (config.target ?? file["ticketbuster:target"]) === undefined) return eksCloudState;
+    // An app stack: its platform stack decides the cloud it creates its own resources in (ECR repositories, buckets).
+    const reference = config.platform ?? file["ticketbuster:platform"];
+    if (reference !== undefined && (config.target ?? file["ticketbuster:target"]) === undefined) return cloudStateFor(reference.split("/").pop()!);
     switch (config.target ?? file["ticketbuster:target"] ?? "local") {
         case "eks":
             return eksCloudState;

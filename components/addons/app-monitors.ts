@@ -30,6 +30,8 @@ export interface AppMonitorsArgs {
     labels: Record<string, string>;
     /** Tiers with a release running (config `releases`): their canary gets its own ServiceMonitor. */
     releasedTiers?: string[];
+    /** The cluster runs the logging add-on: the dashboard gets a logs panel per tier. */
+    logs?: boolean;
 }
 
 /**
@@ -51,7 +53,7 @@ export function appMonitors(
         `${name}-dashboard`,
         {
             metadata: { name: `${app.name}-dashboard`, namespace: NAMESPACES.monitoring, labels: { ...labels, grafana_dashboard: "1" } },
-            data: { [`${app.name}.json`]: JSON.stringify(appDashboard(app.name, namespace)) },
+            data: { [`${app.name}.json`]: JSON.stringify(appDashboard(app.name, namespace, args.logs ? app.tiers.map((t) => t.name) : undefined)) },
         },
         inMonitoring,
     );

@@ -11,6 +11,7 @@ import { nodes } from "./nodes";
 import { ecrRegistryHost, eksRouting, LBC_NLB_ANNOTATIONS, NLB_ANNOTATIONS } from "./conventions";
 import { registry } from "./registry";
 import { storage } from "./storage";
+import { workloadBuckets } from "./workload-bucket";
 
 /**
  * An EKS cluster in its own VPC, nodes in the private subnets, EBS-backed storage, one ECR repository
@@ -56,7 +57,8 @@ export function eksPlatform(cfg: StackConfig & OwnCluster & { target: "eks" }): 
         // The controller's webhooks (a Service mutator, failurePolicy Fail) refuse the app's Services until its
         // pods serve them: every app object waits for the chart (a component dependency waits for its Deployment).
         dependsOn: [gp3, ebsCsi, ...(addons.gatewayController ? [addons.gatewayController] : [])],
-        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring },
+        workloadBucket: workloadBuckets(x, { oidcProviderArn: eksCluster.oidcProviderArn, oidcIssuer: eksCluster.oidcIssuer, accountId }),
+        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring, logging: cfg.addons.logging },
         addons,
         outputs: {
             region: c.region,

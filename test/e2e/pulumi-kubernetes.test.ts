@@ -12,9 +12,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import { APP_NAMES, APPS } from "../../apps";
 import { ticketbuster } from "../../apps/ticketbuster";
+import { backedUpStores } from "../../apps/stores";
 import { isStore } from "../../apps/wiring";
+import { BACKUP_CLAIM } from "../../components/backups";
 import { changedCount, DriverOptions, openStack, runStack } from "../../scripts/driver";
 import { KubeChecker, kubectlWith } from "../../scripts/release/kube-checker";
 import { automationReleaseStack, inspectRelease } from "../../scripts/release/stack";
@@ -24,6 +27,7 @@ import {
     clusterDown,
     clusterUp,
     E2E_STACK as STACK,
+    e2eOverlay,
     e2eScript,
     ENGINE_TOOLS,
     hasTools,
@@ -35,7 +39,7 @@ import {
     useToolchain,
     writeStackFile as writeStack,
 } from "../../scripts/e2e/session";
-import { expectedPods, isReady, kubectl } from "./kube";
+import { expectedPods, gibibytes, isReady, kubectl } from "./kube";
 import { stateMeaning } from "./state-meaning";
 
 const NS = "ticketbuster";
@@ -83,6 +87,28 @@ async function exportDeployment(): Promise<Record<string, unknown>> {
     return (await stack.exportStack()).deployment as Record<string, unknown>;
 }
 
+/** Each claim of the app, the volume bound to it and that volume's identity. */
+function claimsAndVolumes(): Record<string, unknown> {
+    return Object.fromEntries(
+        k.items(["get", "pvc", "-n", NS]).map((c: any) => {
+            const pv = k.json(["get", "pv", c.spec.volumeName]);
+            return [c.metadata.name, { uid: c.metadata.uid, phase: c.status.phase, volume: c.spec.volumeName, volumeUid: pv.metadata.uid, claimRef: pv.spec.claimRef?.uid }];
+        }),
+    );
+}
+
+/** `pulumi state unprotect --all` through the Automation API (export, clear the flags, import). */
+async function unprotectAll(): Promise<string[]> {
+    const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+    const stack = await LocalWorkspace.selectStack({ stackName: STACK, workDir: ROOT }, { envVars: { PULUMI_BACKEND_URL: `file://${backendDir}` } });
+    const state = await stack.exportStack();
+    const resources = (state.deployment as { resources: { urn: string; protect?: boolean }[] }).resources;
+    const protectedUrns = resources.filter((r) => r.protect).map((r) => r.urn);
+    for (const r of resources) delete r.protect;
+    await stack.importStack(state);
+    return protectedUrns;
+}
+
 /** Secrets the driver cannot generate (a Stripe key), set encrypted in the e2e stack's config. */
 async function setSecrets(values: Record<string, string>): Promise<void> {
     const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
@@ -108,6 +134,9 @@ async function waitFor<T>(what: string, check: () => T | undefined | false, seco
 describe.skipIf(skip)("e2e: pulumi up/destroy against a real API server", { timeout: 900_000 }, () => {
     beforeAll(() => {
         ({ backendDir } = useToolchain(TOOLS));
+        // Static PVs for the largest app alone (Ticketing: six 1Gi claims and its backups volume) and for
+        // TicketBuster and Bookstore side by side (two 20Gi, three 10Gi, two 5Gi).
+        process.env.E2E_STATIC_PVS = "20Gi 20Gi 10Gi 10Gi 10Gi 10Gi 5Gi 5Gi 5Gi 2Gi 1Gi 1Gi 1Gi 1Gi 1Gi 1Gi";
         cluster = clusterUp();
         k = kubectl(cluster.kubeconfig);
         // What a cluster's controllers would bring (the kwok test does the same): the Gateway API and the
@@ -143,7 +172,8 @@ describe.skipIf(skip)("e2e: pulumi up/destroy against a real API server", { time
         const claims = Object.fromEntries(
             k.items(["get", "pvc", "-n", NS]).map((c: any) => [c.metadata.name, [c.status.phase, c.spec.resources.requests.storage]]),
         );
-        expect(claims).toEqual({ "postgres-pvc": ["Bound", "20Gi"], "rabbitmq-pvc": ["Bound", "5Gi"] });
+        expect(claims).toEqual({ "postgres-pvc": ["Bound", "20Gi"], "rabbitmq-pvc": ["Bound", "5Gi"], backups: ["Bound", "10Gi"] });
+        expect(k.items(["get", "cronjobs", "-n", NS]).map((c: any) => c.metadata.name).sort()).toEqual(["postgres-backup", "rabbitmq-backup"]);
         const hpa = k.json(["get", "hpa", "order-worker", "-n", NS]);
         expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([1, 10]);
         const jobs = k.items(["get", "jobs", "-n", NS]);
@@ -254,7 +284,43 @@ describe.skipIf(skip)("e2e: pulumi up/destroy against a real API server", { time
         expect(lines).toContain("rolled back: 5xx ratio 20.0% above the limit of 1.00% (--max-error-rate)");
     });
 
-    it("7. destroy leaves no object of the app in the cluster", async () => {
+    it("7. with protectData on, destroy refuses, says how to proceed and deletes nothing", async () => {
+        writeStackFile({ replicas: JSON.stringify({ "api-gateway": 3 }), imageTag: "1.0.1", protectData: "true" });
+        await drive("up");
+        const before = claimsAndVolumes();
+        expect(Object.keys(before).sort()).toEqual(["backups", "postgres-pvc", "rabbitmq-pvc"]);
+        await expect(drive("destroy")).rejects.toThrow(
+            /Refusing to destroy e2e: it holds protected data \(protectData\)[\s\S]*Nothing was deleted[\s\S]*pulumi state unprotect --all --yes --stack e2e[\s\S]*--adopt[\s\S]*pulumi config set protectData false/,
+        );
+        expect(claimsAndVolumes()).toEqual(before);
+        expect(appPods().filter(isReady)).toHaveLength(12);
+    });
+
+    it("8. a volume kept on delete is reattached by the next up (same claim, same PV UID, so the same data)", async () => {
+        const before = claimsAndVolumes();
+        // What protectData protects here: the two stores' claims and the backups volume.
+        expect((await unprotectAll()).map((urn) => urn.split("::").pop()).sort()).toEqual(["backups-volume", "postgres-data", "rabbitmq-data"]);
+        await drive("destroy");
+        // retainOnDelete: the namespace and the claims stay, bound to the same volumes; the rest is gone.
+        expect(k.run(["get", "namespace", NS]).ok).toBe(true);
+        expect(k.items(["get", "deployments,statefulsets,cronjobs", "-n", NS])).toEqual([]);
+        expect(claimsAndVolumes()).toEqual(before);
+
+        // --adopt: this up takes the existing namespace and claims over instead of failing on AlreadyExists.
+        await drive("up", { env: { PULUMI_K8S_UPSERT_EXISTING_OBJECTS: "true" } });
+        // kwok runs no containers, so the volume's identity stands for its content: the same claim
+        // object, bound to the same PV (UID), whose claimRef is that claim; the stores mount it again.
+        expect(claimsAndVolumes()).toEqual(before);
+        await waitFor("12 ready pods on the kept volumes", () => appPods().filter(isReady).length === 12);
+        const postgres = k.json(["get", "statefulset", "postgres", "-n", NS]).spec.template.spec.volumes.find((v: any) => v.persistentVolumeClaim);
+        expect(postgres.persistentVolumeClaim.claimName).toBe("postgres-pvc");
+
+        // Back to an unprotected stack, so that the next step can tear everything down.
+        writeStackFile({ replicas: JSON.stringify({ "api-gateway": 3 }), imageTag: "1.0.1", protectData: "false" });
+        await drive("up");
+    });
+
+    it("9. destroy leaves no object of the app in the cluster", async () => {
         await drive("destroy");
         expect(k.run(["get", "namespace", NS]).ok).toBe(false);
         const leftovers = k.run(["get", "all,pvc,secrets,configmaps,networkpolicies,serviceaccounts,hpa,pdb", "-A", "-l", "app.kubernetes.io/part-of=ticketbuster", "-o", "name"]);
@@ -275,8 +341,16 @@ describe.skipIf(skip)("e2e: pulumi up/destroy against a real API server", { time
             const up = await drive("up");
             expect(up.summary).toMatch(new RegExp(`^up ${STACK}: \\d+ create`));
             await waitFor(`${expectedPods(appName)} ready pods of ${appName}`, () => pods().filter(isReady).length === expectedPods(appName));
-            const claims = Object.fromEntries(k.items(["get", "pvc", "-n", ns]).map((c: any) => [c.metadata.name, [c.status.phase, c.status.capacity?.storage]]));
-            expect(claims).toEqual(Object.fromEntries(app.tiers.filter(isStore).map((t) => [t.storage.claimName, ["Bound", t.storage.size]])));
+            // The claim asks for the seed's size; the static PV it binds may be larger (kwok has no provisioner).
+            const claims = k.items(["get", "pvc", "-n", ns]);
+            expect(Object.fromEntries(claims.map((c: any) => [c.metadata.name, [c.status.phase, c.spec.resources.requests.storage]]))).toEqual(
+                Object.fromEntries([
+                    ...app.tiers.filter(isStore).map((t) => [t.storage.claimName, ["Bound", t.storage.size]]),
+                    // The local target's backups volume (backup.size, default 10Gi) wherever a store is backed up.
+                    ...(backedUpStores(app.tiers).length > 0 ? [[BACKUP_CLAIM, ["Bound", "10Gi"]]] : []),
+                ]),
+            );
+            for (const c of claims) expect(gibibytes(c.status.capacity.storage), c.metadata.name).toBeGreaterThanOrEqual(gibibytes(c.spec.resources.requests.storage));
             for (const job of k.items(["get", "jobs", "-n", ns])) expect(job.status.succeeded, job.metadata.name).toBe(1);
         });
 
@@ -292,6 +366,56 @@ describe.skipIf(skip)("e2e: pulumi up/destroy against a real API server", { time
             const left = k.run(["get", "all,pvc,secrets,configmaps,networkpolicies,serviceaccounts,hpa,pdb", "-A", "-l", `app.kubernetes.io/part-of=${app.name}`, "-o", "name"]);
             expect(left.ok).toBe(true);
             expect(left.stdout.trim()).toBe("");
+        });
+    });
+
+    /**
+     * Issue 17 through the real engine: a local platform stack and two app stacks that reference it through
+     * the file backend's StackReference, on one API server; destroying one app leaves the other and the platform.
+     */
+    describe("one cluster, many apps: a platform stack and two app stacks", () => {
+        const PLATFORM = "e2e-platform";
+        const APP_STACKS = { "e2e-ticketbuster": APPS.ticketbuster, "e2e-bookstore": APPS.bookstore };
+        const file = (stack: string) => path.join(ROOT, `Pulumi.${stack}.yaml`);
+        const on = (stack: string, action: DriverOptions["action"]) => runStack({ stack, action, backendUrl: `file://${backendDir}`, onOutput: (o) => log.push(o) });
+        const uidsIn = (ns: string) => k.run(["get", "all,pvc,secrets,configmaps,networkpolicies", "-n", ns, "-o", "jsonpath={range .items[*]}{.metadata.uid}{\"\\n\"}{end}"]).stdout;
+        const podsOf = (app: { name: string }) => k.items(["get", "pods", "-n", app.name, "-l", `app.kubernetes.io/part-of=${app.name},app.kubernetes.io/component!=seed`]);
+
+        beforeAll(() => {
+            e2eScript("cluster.sh", "recycle-pvs");
+            const { addons, storageClass } = e2eOverlay();
+            // The cluster's keys on the platform (no chart can be fetched here: the charted add-ons stay off; the
+            // Gateway API comes from the CRDs applied above), the app's keys on each app stack.
+            fs.writeFileSync(file(PLATFORM), stringify({ config: Object.fromEntries(Object.entries({ target: "local", app: "none", kubeconfig: cluster.kubeconfig, kubeContext: cluster.context, storageClass, addons: JSON.parse(addons) }).map(([key, v]) => [`ticketbuster:${key}`, v])) }));
+            for (const [stack, app] of Object.entries(APP_STACKS)) {
+                fs.writeFileSync(file(stack), stringify({ config: { "ticketbuster:platform": `organization/ticketbuster/${PLATFORM}`, "ticketbuster:app": app.name, "ticketbuster:imageTag": "1.0.0", "ticketbuster:frontendServiceType": "NodePort", "ticketbuster:protectData": "false" } }));
+            }
+        });
+        afterAll(() => {
+            for (const stack of [PLATFORM, ...Object.keys(APP_STACKS)]) fs.rmSync(file(stack), { force: true });
+        });
+
+        it("deploys the platform, then each app stack onto it: both apps Ready in their namespaces", async () => {
+            await on(PLATFORM, "up");
+            for (const [stack, app] of Object.entries(APP_STACKS)) {
+                const up = await on(stack, "up");
+                expect(up.outputs.platformTarget.value).toBe("local");
+                await waitFor(`${expectedPods(app.name)} ready pods of ${app.name}`, () => podsOf(app).filter(isReady).length === expectedPods(app.name), 180);
+            }
+            for (const stack of [PLATFORM, ...Object.keys(APP_STACKS)]) expect(changedCount((await on(stack, "preview")).changes), stack).toBe(0);
+        });
+
+        it("destroying one app stack leaves the other app and the platform untouched; then the platform goes last", async () => {
+            const ticketbusterBefore = uidsIn("ticketbuster");
+            const classesBefore = k.run(["get", "priorityclass", "ticketbuster-data-stores", "ticketbuster-addons", "-o", "jsonpath={.items[*].metadata.uid}"]).stdout;
+            await on("e2e-bookstore", "destroy");
+            expect(k.run(["get", "namespace", "bookstore"]).ok).toBe(false);
+            expect(uidsIn("ticketbuster")).toBe(ticketbusterBefore);
+            expect(k.run(["get", "priorityclass", "ticketbuster-data-stores", "ticketbuster-addons", "-o", "jsonpath={.items[*].metadata.uid}"]).stdout).toBe(classesBefore);
+            expect(podsOf(APPS.ticketbuster).filter(isReady).length).toBe(expectedPods("ticketbuster"));
+            await on("e2e-ticketbuster", "destroy");
+            expect((await on(PLATFORM, "destroy")).changes.delete).toBeGreaterThan(0);
+            expect(k.run(["get", "namespace", "ticketbuster"]).ok).toBe(false);
         });
     });
 });
