@@ -7,7 +7,9 @@ import { Monitoring, MonitoringArgs, SCRAPERS } from "./components/addons/monito
 import { Application } from "./components/application";
 import { readSqlDir } from "./components/sql-seed-job";
 import { AppDeployment, loadConfig, NO_APP, StackConfig } from "./config";
+import { defaultHost } from "./config/tls";
 import { createPlatform, Platform } from "./stacks";
+import { routeTls, routeUrl, tlsOutput } from "./stacks/route-tls";
 
 /**
  * Config -> the platform (the stack's own cluster and add-ons, or the platform stack it references)
@@ -23,6 +25,7 @@ export async function main(): Promise<Record<string, unknown>> {
         app: cfg.app?.spec.name ?? NO_APP,
         ...(application ? application.outputs : {}),
         addons,
+        tls: tlsOutput(platform.tls),
         ...platform.outputs,
         ...(platform.exported ? { platform: platform.exported } : {}),
     };
@@ -36,7 +39,7 @@ function deployApp(cfg: StackConfig, deployment: AppDeployment, platform: Platfo
         images[tier.name] = pulumi.interpolate`${platform.imageRepository(tier.image)}:${tag}`;
     }
     const routing = platform.routing;
-    const routeHost = cfg.routeHost ?? app.routes?.host;
+    const routeHost = cfg.routeHost ?? (app.routes && defaultHost(app.routes.host, platform.tls.choice.dns));
     const resource = new Application(
         app.name,
         {
@@ -61,6 +64,7 @@ function deployApp(cfg: StackConfig, deployment: AppDeployment, platform: Platfo
                 sources: routing.sources,
                 ingressAnnotations: routing.ingressAnnotations,
                 dependsOn: routing.dependsOn,
+                ...routeTls(platform.tls),
             },
         },
         { providers: { kubernetes: platform.provider }, dependsOn: platform.dependsOn },
@@ -70,7 +74,7 @@ function deployApp(cfg: StackConfig, deployment: AppDeployment, platform: Platfo
         outputs: {
             namespace: resource.namespace.metadata.name,
             frontendUrl: resource.publicService && publicUrl(resource.publicService),
-            routes: app.routes && `http://${routeHost}/ (${cfg.routing})`,
+            routes: app.routes && `${routeUrl(platform.tls, routeHost!)} (${cfg.routing})`,
             images,
             seedJob: resource.seedJob?.job.metadata.name,
         },
@@ -100,6 +104,8 @@ function addonsBeside(cfg: StackConfig, platform: Platform, application?: Return
                             routing: cfg.routing,
                             className: routeClassName(cfg, platform.routing),
                             listenerPort: platform.routing.listenerPort,
+                            ingressAnnotations: platform.routing.ingressAnnotations,
+                            ...routeTls(platform.tls),
                         }
                       : undefined,
               }
@@ -123,12 +129,12 @@ function addonsBeside(cfg: StackConfig, platform: Platform, application?: Return
         gateway,
         monitoring,
         cloudflareTunnel: cfg.addons.cloudflareTunnelToken !== undefined,
-        grafana: monitoring ? grafanaAccess(cfg) : undefined,
+        grafana: monitoring ? grafanaAccess(cfg, platform) : undefined,
     };
 }
 
-function grafanaAccess(cfg: StackConfig): string {
-    if (cfg.target !== undefined && cfg.addons.grafanaHost) return `http://${cfg.addons.grafanaHost}/`;
+function grafanaAccess(cfg: StackConfig, platform: Platform): string {
+    if (cfg.target !== undefined && cfg.addons.grafanaHost) return routeUrl(platform.tls, cfg.addons.grafanaHost);
     const password = cfg.target !== undefined ? "pulumi config get grafanaAdminPassword" : `pulumi config get grafanaAdminPassword --stack ${cfg.platform}`;
     return `kubectl port-forward -n monitoring svc/monitoring-grafana 3000:80 (user admin, password: ${password})`;
 }

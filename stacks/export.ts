@@ -39,5 +39,6 @@ export function platformOutput(p: Omit<Platform, "exported">, args: ExportArgs):
         // kube-prometheus-stack as the monitoring add-on installs it: selecting every monitor and rule.
         ...(p.installed.monitoring ? { monitoring: { namespace: NAMESPACES.monitoring, selectorLabels: {} } } : {}),
         identity: args.identity,
+        tls: p.tls.exported,
     };
 }

@@ -5,6 +5,10 @@ import type { OnPlatform, StackConfig } from "../config";
 import { resolveOnPlatform } from "../config/addons";
 import { ConfigError } from "../config/errors";
 import { parsePlatformOutput, PlatformOutput } from "../config/platform-output";
+import { resolveTlsOnPlatform } from "../config/tls";
+import { appStackHosts } from "../config/tls-section";
+import { appStackTls } from "./app-tls";
+import type { AwsContext } from "./eks/context";
 import type { Platform } from "./platform";
 
 /**
@@ -19,14 +23,20 @@ export async function referencedPlatform(cfg: StackConfig & OnPlatform): Promise
     const details = await reference.getOutputDetails("platform");
     const out = parsePlatformOutput(details.value ?? details.secretValue, cfg.platform);
     const { addons, problems } = resolveOnPlatform(cfg.addons.requests, out.addons, cfg.platform);
-    if (problems.length > 0) throw new ConfigError(problems);
+    const resolvedTls = resolveTlsOnPlatform(out.tls, out.target, cfg.tls, appStackHosts(cfg.routeHost), cfg.platform);
+    problems.push(...resolvedTls.problems);
+    if (problems.length > 0 || !resolvedTls.choice) throw new ConfigError(problems);
 
     const provider = new k8s.Provider("platform", {
         kubeconfig: out.kubernetes.kubeconfig === undefined ? undefined : pulumi.secret(out.kubernetes.kubeconfig),
         context: out.kubernetes.context,
     });
     const controllerNamespace = cfg.routeControllerNamespace ?? out.routing.controllerNamespace;
-    const registry = await imageRegistry(cfg, out);
+    // One AWS provider for what the app owns in the platform's account (its ECR repositories, certificates, records).
+    let aws: Promise<AwsContext> | undefined;
+    const awsOf = () => (aws ??= awsOfPlatform(out, cfg.platform));
+    const tls = await appStackTls(out, resolvedTls.choice, cfg.platform, awsOf);
+    const registry = await imageRegistry(cfg, out, awsOf);
     return {
         target: out.target,
         provider,
@@ -45,8 +55,9 @@ export async function referencedPlatform(cfg: StackConfig & OnPlatform): Promise
                 : out.routing.sources,
             ingressAnnotations: out.routing.ingressAnnotations,
         },
+        tls,
         installed: addons,
-        outputs: { platformStack: cfg.platform, ...registry.outputs },
+        outputs: { platformStack: cfg.platform, ...registry.outputs, ...tls.outputs },
     };
 }
 
@@ -56,7 +67,7 @@ interface AppRegistry {
 }
 
 /** Where this app's images are: under the platform's prefix or repository, or in ECR repositories of its own. */
-async function imageRegistry(cfg: StackConfig & OnPlatform, out: PlatformOutput): Promise<AppRegistry> {
+async function imageRegistry(cfg: StackConfig & OnPlatform, out: PlatformOutput, aws: () => Promise<AwsContext>): Promise<AppRegistry> {
     const registry = out.registry;
     switch (registry.kind) {
         case "prefix": {
@@ -67,7 +78,14 @@ async function imageRegistry(cfg: StackConfig & OnPlatform, out: PlatformOutput)
             return { imageRepository: (image) => `${registry.url}/${image}`, outputs: { registryUrl: registry.url } };
         case "ecr": {
             const images = [...new Set((cfg.app?.spec.tiers ?? []).filter(isStateless).map((t) => t.image))];
-            return (await import("./eks/app-repositories")).appRepositories(registry, images);
+            return (await import("./eks/app-repositories")).appRepositories(registry, images, await aws());
         }
     }
+}
+
+/** The app stack's AWS provider, in the platform's region (its identity.aws, else its ECR registry's). */
+async function awsOfPlatform(out: PlatformOutput, platformStack: string): Promise<AwsContext> {
+    const region = out.identity.aws?.region ?? (out.registry.kind === "ecr" ? out.registry.region : undefined);
+    if (!region) throw new ConfigError([`ticketbuster:platform: the stack ${platformStack} exports no AWS region (identity.aws): run pulumi up on it`]);
+    return (await import("./eks/context")).awsContext(region);
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { CLOUD_CALLS } from "./cloud-calls";
 
 /** A resource as the program registered it (inputs with secrets still wrapped). */
 export interface Registered {
@@ -139,7 +140,7 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
                 return { id: `${args.name}-id`, state };
             },
             call(args) {
-                const answer = opts.calls?.[args.token];
+                const answer = opts.calls?.[args.token] ?? CLOUD_CALLS[args.token];
                 if (!answer) throw new Error(`unexpected invoke ${args.token} in a test`);
                 return answer(args.inputs);
             },

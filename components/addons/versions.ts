@@ -84,6 +84,17 @@ export const CHARTS = {
                 "webhooks and operator TLS off); then clean on dev, eks and gke (hooks left out: grafana's test Pod only)",
         },
     },
+    /**
+     * cert-manager v1.21.1 (the local target's certificates; CRDs through crds.enabled). Its Chart.yaml
+     * says v0.0.0 in git: the release tool sets version and appVersion (scripts/charts/extract.sh does
+     * the same for a tag whose Chart.yaml holds that placeholder).
+     */
+    certManager: {
+        chart: "cert-manager",
+        version: "v1.21.1",
+        repo: "https://charts.jetstack.io",
+        source: { github: "cert-manager/cert-manager", path: "deploy/charts/cert-manager" },
+    },
 } satisfies Record<string, PinnedChart>;
 
 /**
@@ -107,7 +118,7 @@ export const IMAGES = {
 };
 
 /** Namespaces the add-ons run in. */
-export const NAMESPACES = { traefik: "traefik", monitoring: "monitoring" };
+export const NAMESPACES = { traefik: "traefik", monitoring: "monitoring", certManager: "cert-manager" };
 
 /** The Helm chart args of a pinned chart (repositoryOpts.repo: never an unpinned `oci://...:latest`). */
 export const chartArgs = (c: PinnedChart) => ({ chart: c.chart, version: c.version, repositoryOpts: { repo: c.repo } });

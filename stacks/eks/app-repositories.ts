@@ -1,12 +1,12 @@
-import { awsContext } from "./context";
+import { AwsContext, awsContext } from "./context";
 import { registry } from "./registry";
 
 /**
  * An app stack on an EKS platform owns its ECR repositories (`<project>-<stack>/<image>`), made with
  * the platform's policy in the platform's region; destroying the app stack deletes them.
  */
-export function appRepositories(platform: { region: string; keepImages: number; forceDelete: boolean }, images: string[]) {
-    const repositories = registry(awsContext(platform.region), platform, images);
+export function appRepositories(platform: { region: string; keepImages: number; forceDelete: boolean }, images: string[], x: AwsContext = awsContext(platform.region)) {
+    const repositories = registry(x, platform, images);
     return {
         imageRepository: (image: string) => {
             const repository = repositories[image];

@@ -22,6 +22,12 @@ export function gkeContext(c: GkeConfig): GkeContext {
     return { c, project, stack, labels, onGcp: { provider: gcpProvider } };
 }
 
+/** An app stack's own GCP provider (its certificates and records), in the platform's project and region. */
+export function gcpAppContext(gcpProject: string, region: string): pulumi.CustomResourceOptions {
+    const labels = { project: labelValue(pulumi.getProject()), stack: labelValue(pulumi.getStack()) };
+    return { provider: new GcpProvider("gcp", { project: gcpProject, region, defaultLabels: labels }) };
+}
+
 /** GCP label values: lowercase letters, digits, '_' and '-', at most 63 characters. */
 function labelValue(s: string): string {
     return s.toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63);
