@@ -178,7 +178,7 @@ describe.each(TARGETS)("bookstore on %s", (stack) => {
     });
 
     it("routes the seed's paths on bookstore.local to the gateway through an HTTPRoute", () => {
-        const route = plain(one(r().resources, HTTPROUTE).inputs).spec;
+        const route = plain(one(r().resources, HTTPROUTE, "bookstore").inputs).spec;
         expect(route.hostnames).toEqual(["bookstore.local"]);
         expect(route.rules.map((x: any) => [x.matches[0].path.value, x.backendRefs[0].name, x.backendRefs[0].port])).toEqual(
             PATHS.map((p) => [p, "gateway-service", 80]),

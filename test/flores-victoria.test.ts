@@ -133,7 +133,7 @@ describe.each(TARGETS)("flores-victoria on %s", (stack) => {
     });
 
     it("routes / to the frontend and /api to the api-gateway on floresvictoria.local", () => {
-        const route = plain(one(r.resources, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").inputs);
+        const route = plain(one(r.resources, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "flores-victoria").inputs);
         expect(route.spec.hostnames).toEqual(["floresvictoria.local"]);
         expect(route.spec.rules.map((rule: any) => [rule.matches[0].path.value, rule.backendRefs[0]])).toEqual([
             ["/", { name: "frontend", port: 80 }],

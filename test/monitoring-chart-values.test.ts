@@ -84,7 +84,12 @@ describe("the chart check's capture of the program", () => {
             }
         }
         expect(found).toEqual({
-            dev: ["kube-prometheus-stack@77.11.1 monitoring/monitoring", "metrics-server@3.12.2 metrics-server/kube-system", "traefik@37.1.1 traefik/traefik"],
+            dev: [
+                "cert-manager@v1.21.1 cert-manager/cert-manager",
+                "kube-prometheus-stack@77.11.1 monitoring/monitoring",
+                "metrics-server@3.12.2 metrics-server/kube-system",
+                "traefik@37.1.1 traefik/traefik",
+            ],
             eks: ["aws-load-balancer-controller@1.14.0 aws-load-balancer-controller/kube-system", "kube-prometheus-stack@77.11.1 monitoring/monitoring"],
             gke: ["kube-prometheus-stack@77.11.1 monitoring/monitoring"],
         });

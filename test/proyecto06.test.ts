@@ -72,7 +72,7 @@ describe.each(TARGETS)("proyecto06 on %s", (stack) => {
         const gateway = plain(one(r.resources, "kubernetes:gateway.networking.k8s.io/v1:Gateway").inputs);
         expect(gateway.spec.gatewayClassName).toBe(ROUTE_CLASS[stack].gateway);
         expect(gateway.spec.listeners[0]).toMatchObject({ protocol: "HTTP", hostname: "proyecto06.local" });
-        const route = plain(one(r.resources, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").inputs);
+        const route = plain(one(r.resources, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "proyecto06").inputs);
         expect(route.spec.parentRefs).toEqual([{ name: "proyecto06", sectionName: "http" }]);
         expect(route.spec.rules.map((rule: any) => [rule.matches[0].path.value, rule.backendRefs[0]])).toEqual([
             ["/", { name: "frontend-service", port: 80 }],

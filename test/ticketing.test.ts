@@ -179,7 +179,7 @@ describe.each(TARGETS)("ticketing on %s", (stack) => {
     });
 
     it("routes /api/users, /api/tickets, /api/orders, /api/payments and / on ticketing.local through an HTTPRoute", () => {
-        const route = plain(one(r().resources, HTTPROUTE).inputs).spec;
+        const route = plain(one(r().resources, HTTPROUTE, "ticketing").inputs).spec;
         expect(route.hostnames).toEqual(["ticketing.local"]);
         expect(route.rules.map((x: any) => [x.matches[0].path.value, x.backendRefs[0].name, x.backendRefs[0].port])).toEqual([
             ["/api/users", "auth", 3000],

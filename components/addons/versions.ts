@@ -94,6 +94,12 @@ export const CHARTS = {
         version: "v1.21.1",
         repo: "https://charts.jetstack.io",
         source: { github: "cert-manager/cert-manager", path: "deploy/charts/cert-manager" },
+        checked: {
+            date: "2026-11-29",
+            result:
+                "clean on dev (46 objects, 3 pod templates; the restricted namespace admits controller, webhook and cainjector as the chart's defaults set them); " +
+                "no hooks left out: the one hook, the startupapicheck Job, is turned off",
+        },
     },
 } satisfies Record<string, PinnedChart>;
 
