@@ -3,7 +3,16 @@
  * compute), shared by the stack tests and by `npm run render`: with them the program runs to the end
  * under Pulumi mocks, without credentials. None of these values exists in any account.
  */
-import { RunOptions, runProgram, stackConfig } from "./harness";
+import { RunOptions, runProgram, stackConfig, stackFile } from "./harness";
+
+const hasStackFile = (stack: string) => {
+    try {
+        stackFile(stack);
+        return true;
+    } catch {
+        return false;
+    }
+};
 
 export const EKS = {
     account: "123456789012",
@@ -107,7 +116,6 @@ export function gkeCloudState(project: string): NonNullable<RunOptions["state"]>
                 return { name: `${name}-a1b2c3d`, address: GKE.address };
             case "gcp:certificatemanager/dnsAuthorization:DnsAuthorization":
                 return {
-                    id: `projects/${project}/locations/global/dnsAuthorizations/${name}-a1b2c3d`,
                     dnsResourceRecords: [{ name: `_acme-challenge.${inputs.domain}.`, type: "CNAME", data: `${GKE.authorizationToken}.9.authorize.certificatemanager.goog.` }],
                 };
             case "gcp:certificatemanager/certificateMap:CertificateMap":
@@ -124,8 +132,12 @@ export function gkeCloudState(project: string): NonNullable<RunOptions["state"]>
  */
 export function cloudStateFor(stack: string, config: Record<string, string> = {}): RunOptions["state"] {
     const file = stackConfig(stack);
-    // An app stack: its platform decides the target; what it may create in the cloud is its ECR repositories.
-    if ((config.platform ?? file["ticketbuster:platform"]) !== undefined && (config.target ?? file["ticketbuster:target"]) === undefined) return eksCloudState;
+    // An app stack: its platform stack (its file here or under examples/) decides the target and so the cloud's answers.
+    const platform = config.platform ?? file["ticketbuster:platform"];
+    if (platform !== undefined && (config.target ?? file["ticketbuster:target"]) === undefined) {
+        const platformStack = platform.split("/").pop()!;
+        return hasStackFile(platformStack) ? cloudStateFor(platformStack) : undefined;
+    }
     switch (config.target ?? file["ticketbuster:target"] ?? "local") {
         case "eks":
             return eksCloudState;
