@@ -75,10 +75,12 @@ export function localTls(a: LocalTlsArgs): TlsPlatform {
     if (choice.mode === "off") return { ...base, exported: { mode: "off", httpsPort: TRAEFIK_HTTPS_PORT, clusterIssuers: {} }, outputs: {} };
     if (choice.mode === "managed") throw new Error("tls.mode managed on local: refused by config validation");
     const onCluster = { providers: { kubernetes: a.provider } };
+    // ACME through a Gateway needs cert-manager's Gateway API support, which needs the controller's Gateway API CRDs first.
+    const gatewayApi = choice.acme !== undefined && a.controller !== undefined;
     const certManager = new CertManager(
         "cert-manager",
-        { priorityClassName: a.priorityClassName, gatewayApi: choice.acme !== undefined && a.controller !== undefined },
-        { ...onCluster, dependsOn: a.controller ? [a.controller] : [] },
+        { priorityClassName: a.priorityClassName, gatewayApi },
+        { ...onCluster, dependsOn: gatewayApi && a.controller ? [a.controller] : [] },
     );
     const issuers = new ClusterIssuers(
         "cluster-issuers",
