@@ -215,6 +215,21 @@ describe("local, acme", () => {
     });
 });
 
+describe("NetworkPolicy admission with TLS", () => {
+    it("keeps the routed tiers' policies of plain HTTP (TLS ends at the controller, which reaches the same backend ports)", async () => {
+        const policies = async (tls: string) => {
+            const r = await run("dev", { app: "ticketing", tls });
+            return Object.fromEntries(Object.entries(objects(r, NETPOL)).filter(([name]) => name.startsWith("allow-routes-")));
+        };
+        const plainHttp = await policies('{"mode":"off"}');
+        expect(Object.keys(plainHttp).length).toBeGreaterThan(3);
+        expect(await policies('{"mode":"self-signed"}')).toEqual(plainHttp);
+        // ACME adds only the solver pods' admission.
+        const acme = await policies('{"mode":"acme","acme":{"email":"ops@example.com"}}');
+        expect(Object.keys(acme).filter((k) => !(k in plainHttp))).toEqual(["allow-routes-acme-http01-solver"]);
+    });
+});
+
 describe("local, off", () => {
     it("installs no cert-manager, keeps Traefik and the routes as plain HTTP, and marks the routes as a choice", async () => {
         const r = await run("dev", { app: "proyecto06", tls: '{"mode":"off"}' });
