@@ -78,14 +78,9 @@ export class ClusterIssuers extends pulumi.ComponentResource {
             { metadata: { name: CLUSTER_ISSUERS.localCa, annotations: readyWithin(READY_WITHIN.local) }, spec: { ca: { secretName: CLUSTER_ISSUERS.localCa } } },
             { parent, dependsOn: [...args.dependsOn, this.ca] },
         );
-        this.names = { "self-signed": CLUSTER_ISSUERS.localCa };
-        if (args.acme) {
-            const issuer = this.acmeIssuer(name, args.acme, afterCertManager);
-            this.names.acme = CLUSTER_ISSUERS.acme(args.acme.server);
-            this.registerOutputs({ localCa: localCa.metadata.name, acme: issuer.metadata.name });
-            return;
-        }
-        this.registerOutputs({ localCa: localCa.metadata.name });
+        const acme = args.acme && this.acmeIssuer(name, args.acme, afterCertManager);
+        this.names = { "self-signed": CLUSTER_ISSUERS.localCa, ...(args.acme ? { acme: CLUSTER_ISSUERS.acme(args.acme.server) } : {}) };
+        this.registerOutputs({ localCa: localCa.metadata.name, acme: acme?.metadata.name });
     }
 
     /** Let's Encrypt (staging by default), with an HTTP-01 solver per routing form: a Gateway's route or an Ingress. */
