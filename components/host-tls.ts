@@ -46,8 +46,11 @@ export interface HostTls {
 /** Made by the target for each host (stacks/*-tls.ts); absent when the routes are plain HTTP. */
 export type HostTlsFactory = (scope: HostScope) => HostTls;
 
-/** On the route objects of a stack whose config chose plain HTTP (`tls.mode: off`): the policy pack accepts those on a cloud target. */
-export const PLAIN_HTTP_ANNOTATION = { "ticketbuster.io/tls": "off" };
+/**
+ * On the route objects of a stack whose config chose plain HTTP (`tls.mode: off`): the policy pack
+ * accepts those on a cloud target. Not the value `off`: a YAML 1.1 reader (kubectl's) reads it as false.
+ */
+export const PLAIN_HTTP_ANNOTATION = { "ticketbuster.io/tls": "plain-http" };
 
 /** The public HTTPS port a redirect points at (every target's controller serves HTTPS on 443). */
 export const HTTPS_PORT = 443;

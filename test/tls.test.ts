@@ -239,7 +239,7 @@ describe("local, off", () => {
         expect(all(r, CHART).find((c) => c.chart === "traefik")!.values.ports).toEqual({ web: { port: 8000, exposedPort: 80 }, websecure: { expose: { default: false } } });
         const gw = named(r, GATEWAY, "proyecto06");
         expect(gw.spec.listeners.map((l: any) => l.name)).toEqual(["http"]);
-        expect(gw.metadata.annotations).toEqual({ "ticketbuster.io/tls": "off" });
+        expect(gw.metadata.annotations).toEqual({ "ticketbuster.io/tls": "plain-http" });
         expect(byType(r, HTTPROUTE).map((x) => inputs(x).spec.parentRefs)).toEqual([[{ name: "proyecto06", sectionName: "http" }]]);
         expect(r.outputs.routes).toBe("http://proyecto06.local/ (gateway)");
         expect(r.outputs.tls).toEqual({ mode: "off" });
@@ -428,7 +428,7 @@ describe("app stacks take their TLS from their platform", () => {
     it("EKS: plain HTTP chosen on the app stack despite the platform's zone", async () => {
         const r = await run("bookstore-eks", { tls: '{"mode":"off"}' });
         expect(r.resources.filter((x) => x.type.startsWith("aws:acm/"))).toEqual([]);
-        expect(named(r, GATEWAY, "bookstore").metadata.annotations).toEqual({ "ticketbuster.io/tls": "off" });
+        expect(named(r, GATEWAY, "bookstore").metadata.annotations).toEqual({ "ticketbuster.io/tls": "plain-http" });
     });
 
     it("GKE: Certificate Manager through the app stack's own GCP provider in the platform's project", async () => {

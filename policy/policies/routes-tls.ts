@@ -4,7 +4,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
  * What the program puts on route objects whose stack chose plain HTTP (`tls.mode: off` in its config;
  * components/host-tls.ts PLAIN_HTTP_ANNOTATION): the only way a cloud route may go without TLS.
  */
-export const PLAIN_HTTP_CHOSEN = { key: "ticketbuster.io/tls", value: "off" };
+export const PLAIN_HTTP_CHOSEN = { key: "ticketbuster.io/tls", value: "plain-http" };
 
 /** Route classes of the cloud load balancers (EKS's AWS LB Controller, GKE's Gateway and Ingress controllers). */
 const CLOUD_CLASS = /^(alb|gce|gce-internal|gke-l7-.+)$/;
