@@ -140,8 +140,9 @@ export function spreadPods(selector: Record<string, string>): Pick<PodSpec, "top
 
 /**
  * Pulumi's Service await waits until the Service selects a ready pod, and gives up only after 10 s
- * when no pod exists yet. For a ClusterIP Service in front of a workload that Pulumi awaits
- * anyway, that wait protects nothing, so it is skipped; a LoadBalancer keeps it (its address).
+ * when no pod exists yet. For a ClusterIP or NodePort Service in front of a workload that Pulumi
+ * awaits anyway, that wait protects nothing (a NodePort has no address to wait for), so it is
+ * skipped; a LoadBalancer keeps it (its address, which the outputs print).
  */
 export const SKIP_AWAIT = { "pulumi.com/skipAwait": "true" };
 

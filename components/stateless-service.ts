@@ -110,7 +110,7 @@ export class StatelessService extends pulumi.ComponentResource {
                     metadata: {
                         ...meta,
                         name: tier.serviceName ?? tier.name,
-                        annotations: type === "LoadBalancer" ? args.loadBalancerAnnotations : type === "ClusterIP" ? SKIP_AWAIT : undefined,
+                        annotations: type === "LoadBalancer" ? args.loadBalancerAnnotations : SKIP_AWAIT,
                     },
                     spec: { type, selector, ports: servicePorts(tier.ports) },
                 },

@@ -6,6 +6,7 @@ import { isStore } from "../apps/wiring";
 import { AddonConfig, addonRequestProblems, addonsSchema, AppStackAddons, resolveAddons } from "./addons";
 import { eksSchema, EksConfig } from "./eks";
 import { gkeSchema, GkeConfig } from "./gke";
+import { GATEWAY_API, missingGatewayApi, needsClusterGatewayApi, servesApi } from "./cluster-apis";
 import { ConfigError } from "./errors";
 import { kubeContextProblem } from "./kube-context";
 import type { TlsChoice, TlsRequest } from "./tls";
@@ -213,6 +214,14 @@ export function loadConfig(): StackConfig {
     }
 
     const tls = base.success ? tlsSection(ns, raw, base.data, addonsRaw.success ? addonsRaw.data.grafanaHost : undefined, problems, problemsOf) : undefined;
+
+    // Routes as Gateway API objects on a cluster that cannot take them: refused now rather than retried and failed late.
+    if (problems.length === 0 && base.success && role === "all-in-one" && base.data.target === "local" && addons && "gateway" in addons) {
+        const { kubeconfig, kubeContext, routing } = base.data;
+        if (needsClusterGatewayApi(routing, app?.routes !== undefined, addons.gateway) && servesApi({ kubeconfig, context: kubeContext }, GATEWAY_API) === false) {
+            problems.push(missingGatewayApi(`the cluster of context ${kubeContext}`));
+        }
+    }
 
     if (problems.length > 0 || !base.success || (!app && appName !== NO_APP) || !addons || !tls) throw new ConfigError(problems);
     const { target, platform, namespace, app: _app, ...rest } = base.data;

@@ -4,6 +4,9 @@
  */
 import { PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import * as path from "path";
+import { APPS, DEFAULT_APP } from "../apps";
+import { addonsOfRawConfig } from "../config/addons";
+import { GATEWAY_API, missingGatewayApi, needsClusterGatewayApi, servesApi } from "../config/cluster-apis";
 import { kubeContextProblem } from "../config/kube-context";
 import { baseSchema } from "../config/schema";
 
@@ -41,18 +44,33 @@ export async function pulumiCli(install: boolean): Promise<PulumiCommand> {
     }
 }
 
-/** For a stack with its own local target: the kube context from its config must exist in the kubeconfig. */
+/**
+ * For a stack with its own local target: the kube context from its config must exist in the kubeconfig,
+ * and the cluster must serve the Gateway API when the app's routes need it and no add-on brings it.
+ */
 export async function checkKubeContext(stack: Stack, project: string, workDir: string, env: NodeJS.ProcessEnv): Promise<void> {
     const config = await stack.getAllConfig();
-    const value = (key: string) => config[`${project}:${key}`]?.value;
+    const problem = localClusterProblem((key) => config[`${project}:${key}`]?.value, workDir, env);
+    if (problem) throw new UsageError(problem);
+}
+
+/** The first problem of a local stack's cluster, from its config values (keys without namespace), or undefined. */
+export function localClusterProblem(value: (key: string) => string | undefined, workDir: string, env: NodeJS.ProcessEnv): string | undefined {
     // An app stack reaches the cluster its platform stack names; a cloud target makes its own.
-    if (value("platform") !== undefined || (value("target") ?? "local") !== "local") return;
+    if (value("platform") !== undefined || (value("target") ?? "local") !== "local") return undefined;
     const context = value("kubeContext") ?? baseSchema.shape.kubeContext.parse(undefined);
     const kubeconfig = value("kubeconfig");
     // A relative kubeconfig path means the same to the program, which runs in the project directory.
     const resolved = kubeconfig && !kubeconfig.includes("\n") && !path.isAbsolute(kubeconfig) && !kubeconfig.startsWith("~") ? path.join(workDir, kubeconfig) : kubeconfig;
     const problem = kubeContextProblem(resolved, context, env);
-    if (problem) throw new UsageError(problem);
+    if (problem) return problem;
+    // The program checks this too; here it fails before the engine starts.
+    const addons = addonsOfRawConfig("local", value("addons"));
+    const routes = APPS[value("app") ?? DEFAULT_APP]?.routes !== undefined;
+    if (addons && needsClusterGatewayApi(value("routing") ?? "gateway", routes, addons.gateway) && servesApi({ kubeconfig: resolved, context }, GATEWAY_API, env) === false) {
+        return missingGatewayApi(`the cluster of context ${context}`);
+    }
+    return undefined;
 }
 
 /** Config errors the program, the SDK or the engine (a policy pack's config) report; they are the user's to fix. */

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isStateless } from "../apps/wiring";
 import type { OnPlatform, StackConfig } from "../config";
 import { resolveOnPlatform } from "../config/addons";
+import { GATEWAY_API, missingGatewayApi, needsClusterGatewayApi, servesApi } from "../config/cluster-apis";
 import { ConfigError } from "../config/errors";
 import { parsePlatformOutput, PlatformOutput } from "../config/platform-output";
 import { resolveTlsOnPlatform } from "../config/tls";
@@ -25,6 +26,9 @@ export async function referencedPlatform(cfg: StackConfig & OnPlatform): Promise
     const { addons, problems } = resolveOnPlatform(cfg.addons.requests, out.addons, cfg.platform);
     const resolvedTls = resolveTlsOnPlatform(out.tls, out.target, cfg.tls, appStackHosts(cfg.routeHost), cfg.platform);
     problems.push(...resolvedTls.problems);
+    if (needsClusterGatewayApi(cfg.routing, cfg.app?.spec.routes !== undefined, out.addons.gateway) && servesApi(out.kubernetes, GATEWAY_API) === false) {
+        problems.push(missingGatewayApi(`the cluster of the platform stack ${cfg.platform}`, cfg.platform));
+    }
     if (problems.length > 0 || !resolvedTls.choice) throw new ConfigError(problems);
 
     const provider = new k8s.Provider("platform", {

@@ -36,8 +36,8 @@ describe("value keys the chart does not know", () => {
 
     it("names a misspelt key with its full path", () => {
         expect(unknownValueKeys({ replica: 2, webhook: { tls: { enable: false } } }, demo())).toEqual([
-            { path: "replica", why: "not in the chart's values.yaml nor its values.schema.json" },
-            { path: "webhook.tls.enable", why: "not in the chart's values.yaml nor its values.schema.json" },
+            { path: "replica", why: "not in the chart's values.yaml nor its values.schema.json and no template reads it" },
+            { path: "webhook.tls.enable", why: "not in the chart's values.yaml nor its values.schema.json and no template reads it" },
         ]);
     });
 
@@ -54,9 +54,16 @@ describe("value keys the chart does not know", () => {
 
     it("refuses keys a closed schema object does not list, and a map where the chart has a scalar", () => {
         expect(unknownValueKeys({ strict: { a: "x", b: "y" }, webhook: { caBundle: { pem: "x" } } }, demo())).toEqual([
-            { path: "strict.b", why: "not in the chart's values.yaml nor its values.schema.json" },
+            { path: "strict.b", why: "not in the chart's values.yaml nor its values.schema.json and no template reads it" },
             { path: "webhook.caBundle", why: "a map, where the chart's default is a string" },
         ]);
+    });
+
+    it("knows a key a template reads though values.yaml only has it in a comment, in the chart and in a subchart", () => {
+        const values = { priorityClassName: "p", sub: { podPriority: { name: "p", nmae: "q" }, podPriorty: { name: "p" } }, priorityClass: "p" };
+        expect(unknownValueKeys(values, demo()).map((k) => k.path)).toEqual(["priorityClass", "sub.podPriority.nmae", "sub.podPriorty"]);
+        expect(demo().templateReads).toEqual(new Set(["priorityClassName", "replicas"]));
+        expect(demo().subcharts.sub.templateReads).toEqual(new Set(["podPriority.name"]));
     });
 
     it("walks subcharts under their name or alias, with the parent's overrides, and globals across the tree", () => {
@@ -185,7 +192,7 @@ describe("one installation's findings", () => {
         expect(report.findings[0].message).toBe(
             "Deployment/apps/demo needs Secret apps/demo-admission (container app envFrom); neither the chart (without hooks) nor the program creates it",
         );
-        expect(report.findings[1].message).toBe("value webhook.enabeld: not in the chart's values.yaml");
+        expect(report.findings[1].message).toBe("value webhook.enabeld: not in the chart's values.yaml and no template reads it");
         expect(report.findings[2].message).toMatch(/^Deployment\/apps\/demo: namespace apps enforces "restricted": allowPrivilegeEscalation != false/);
         expect(report.findings[6].message).toBe('Secret/apps/demo-tls differs between two renders (data["tls.crt"]): a diff on every pulumi up');
         expect(report.notes).toEqual(["hook not applied by helm.v4.Chart: Job/apps/demo-create-secret (pre-install)"]);

@@ -198,13 +198,34 @@ describe("eks stack: storage", () => {
         }
     });
 
-    it("makes the app wait for the StorageClass and the EBS add-on", () => {
+    it("makes the app wait for the StorageClass, the EBS add-on and the Load Balancer Controller (whose Service webhook fails closed)", () => {
         const app = one(run.resources, "ticketbuster:app:Application");
         const storageClass = one(run.resources, "kubernetes:storage.k8s.io/v1:StorageClass");
         const addon = ebsCsiAddon(run);
+        // A dependency on the controller's component is one on each of its children: the chart (awaited to its
+        // Deployment's readiness by the engine), the Gateway API CRDs and the GatewayClass.
+        const chart = one(run.resources, "kubernetes:helm.sh/v4:Chart");
+        const gatewayClass = one(run.resources, "kubernetes:gateway.networking.k8s.io/v1:GatewayClass");
         expect(app.dependencies).toEqual(
-            expect.arrayContaining([urnOf(storageClass.type, storageClass.name), urnOf(addon.type, addon.name)]),
+            expect.arrayContaining([urnOf(storageClass.type, storageClass.name), urnOf(addon.type, addon.name), chart.urn, gatewayClass.urn]),
         );
+        // Every object of the app is the Application's child: it registers only once the Application is registered,
+        // which the SDK does only after those dependencies are done. The chart itself waits for the nodes.
+        expect(run.resources.filter((r) => r.urn.includes("::ticketbuster:app:Application$")).length).toBeGreaterThan(40);
+        const nodeGroup = one(run.resources, "aws:eks/nodeGroup:NodeGroup");
+        expect(one(run.resources, "ticketbuster:addons:AwsLoadBalancerController").dependencies).toContain(urnOf(nodeGroup.type, nodeGroup.name));
+    });
+
+    it("without the controller (addons.gateway false): no such wait, and the in-tree NLB annotations", async () => {
+        const bare = await runEks(undefined, { addons: JSON.stringify({ gateway: false }) });
+        if (bare.error) throw bare.error;
+        const app = one(bare.resources, "ticketbuster:app:Application");
+        expect(app.dependencies.some((d) => d.includes("AwsLoadBalancerController"))).toBe(false);
+        const frontend = bare.resources.filter((r) => r.type === "kubernetes:core/v1:Service").map((r) => plain(r.inputs)).find((s) => s.metadata.name === "frontend");
+        expect(frontend.metadata.annotations).toEqual({
+            "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+            "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
+        });
     });
 });
 
@@ -242,13 +263,15 @@ describe("eks stack: registry and images", () => {
         }
     });
 
-    it("exposes the frontend through an NLB and nothing else", () => {
+    it("exposes the frontend through an internet-facing NLB of the Load Balancer Controller (its webhook claims every LoadBalancer Service) and nothing else", () => {
         const services = byType(run, "kubernetes:core/v1:Service").map((r) => plain(r.inputs));
         const frontend = services.find((s) => s.metadata.name === "frontend");
         expect(frontend.spec.type).toBe("LoadBalancer");
         expect(frontend.metadata.annotations).toEqual({
-            "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
-            "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
+            "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+            "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+            "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+            "service.beta.kubernetes.io/aws-load-balancer-attributes": "load_balancing.cross_zone.enabled=true",
         });
         for (const s of services.filter((x) => x.metadata.name !== "frontend")) {
             expect(s.spec.type ?? "ClusterIP", s.metadata.name).toBe("ClusterIP");

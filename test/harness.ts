@@ -197,6 +197,8 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
     // The local target checks its kube context exists: tests see a kubeconfig that has docker-desktop,
     // whatever the machine's own kubeconfig holds.
     process.env.KUBECONFIG = MOCK_KUBECONFIG;
+    // A cluster the program may ask what it serves (config/cluster-apis.ts): a stand-in, unreachable unless a test says otherwise.
+    process.env.TICKETBUSTER_KUBECTL = path.join(__dirname, "fixtures", "kube", "kubectl");
 
     try {
         const raw = (await program()) as Record<string, unknown>;

@@ -2,8 +2,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { policies } from "../policy/policies";
-import { appNames, STACKS } from "../scripts/render/manifests";
+import { appNames, exampleStacks, STACKS } from "../scripts/render/manifests";
 import { cloudStateFor } from "../scripts/render/placeholders";
+import { platformsFor } from "./cloud-mocks";
 import { runProgram, stackConfig } from "./harness";
 import { fromRegistered, violations } from "./policy-args";
 
@@ -38,6 +39,21 @@ describe.each(STACKS.flatMap((stack) => appNames().map((app) => [stack, app] as 
             }
         }
         expect(found).toEqual([]);
+    });
+});
+
+describe.each(exampleStacks())("policy pack on the example stack %s (platform or app stack)", (stack) => {
+    it("finds no violation in any resource the program registers", async () => {
+        const run = await runProgram({ stack, state: cloudStateFor(stack), platforms: await platformsFor(stack) });
+        if (run.error) throw run.error;
+        const protectData = stackConfig(stack)["ticketbuster:protectData"] === "true";
+        const found: string[] = [];
+        for (const r of run.resources) {
+            for (const policy of policies) found.push(...(await violations(policy, fromRegistered(r, stack, { protectData }))).map((m) => `${policy.name}: ${m}`));
+        }
+        expect(found).toEqual([]);
+        // A platform stack's resources are the add-ons; an app stack's the app: both reach the policies.
+        expect(run.resources.filter((r) => r.type.startsWith("kubernetes:")).length).toBeGreaterThan(3);
     });
 });
 

@@ -127,7 +127,7 @@ function postgresExporter(parent: pulumi.Resource, name: string, db: StoreTier<s
                                 ports: [{ name: "metrics", containerPort: POSTGRES_EXPORTER_PORT, protocol: "TCP" }],
                                 readinessProbe: { httpGet: { path: "/", port: "metrics" }, periodSeconds: 10 },
                                 livenessProbe: { httpGet: { path: "/", port: "metrics" }, periodSeconds: 20, failureThreshold: 6 },
-                                resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+                                resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
                                 securityContext: restrictedContainer(),
                             },
                         ],

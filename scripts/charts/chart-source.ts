@@ -50,5 +50,18 @@ export function loadChartValues(dir: string): ChartValues {
         defaults: readYaml(path.join(dir, "values.yaml")) ?? {},
         schema: fs.existsSync(schemaFile) ? (JSON.parse(fs.readFileSync(schemaFile, "utf8")) as JsonSchema) : undefined,
         subcharts,
+        templateReads: templateReads(path.join(dir, "templates")),
     };
+}
+
+/** Every `.Values.<path>` the chart's own templates read (charts read some keys that values.yaml only shows commented out). */
+function templateReads(dir: string): Set<string> {
+    const reads = new Set<string>();
+    if (!fs.existsSync(dir)) return reads;
+    for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile()) continue;
+        const text = fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8");
+        for (const m of text.matchAll(/\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) reads.add(m[1].slice(1));
+    }
+    return reads;
 }

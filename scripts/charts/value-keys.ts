@@ -25,6 +25,11 @@ export interface ChartValues {
     defaults: Record<string, unknown>;
     schema?: JsonSchema;
     subcharts: Record<string, ChartValues>;
+    /**
+     * The `.Values` paths the chart's templates read (relative to its own values): a key a template
+     * reads is known even where values.yaml only documents it in a comment.
+     */
+    templateReads?: ReadonlySet<string>;
 }
 
 export interface UnknownKey {
@@ -118,15 +123,29 @@ function schemaProperty(s: JsonSchema | undefined, key: string, root: JsonSchema
 }
 const hasProperties = (s: JsonSchema | undefined, root: JsonSchema | undefined) => members(s, root).some((m) => m.properties || m.patternProperties);
 
-function walk(values: Dict, defaults: unknown, schema: JsonSchema | undefined, root: JsonSchema | undefined, path: string, out: UnknownKey[]): void {
-    const unknown = `not in the chart's values.yaml${root !== undefined ? " nor its values.schema.json" : ""}`;
+/** Where a walk is: the dotted path from the root values, and from the values of the chart being walked. */
+interface At {
+    path: string;
+    own: string;
+    reads?: ReadonlySet<string>;
+}
+const join = (a: string, key: string) => (a ? `${a}.${key}` : key);
+
+function walk(values: Dict, defaults: unknown, schema: JsonSchema | undefined, root: JsonSchema | undefined, at: At, out: UnknownKey[]): void {
+    const unknown = `not in the chart's values.yaml${root !== undefined ? " nor its values.schema.json" : ""} and no template reads it`;
     for (const [key, value] of Object.entries(values)) {
-        const p = path ? `${path}.${key}` : key;
+        const p = join(at.path, key);
+        const own = join(at.own, key);
         const inDefaults = isMap(defaults) && key in defaults;
         const def = isMap(defaults) ? defaults[key] : undefined;
         const sch = schemaProperty(schema, key, root);
         if (!inDefaults && !sch.found) {
-            out.push({ path: p, why: unknown });
+            // Read by a template though undocumented (or only in a comment): known. A map whose keys the
+            // templates read one by one is walked against those reads; one read whole is the template's to judge.
+            const reads = [...(at.reads ?? [])];
+            const readWhole = reads.includes(own);
+            if (!readWhole && !reads.some((r) => r.startsWith(`${own}.`))) out.push({ path: p, why: unknown });
+            else if (isMap(value) && !readWhole) walk(value, undefined, undefined, root, { ...at, path: p, own }, out);
             continue;
         }
         if (!isMap(value)) continue;
@@ -136,7 +155,7 @@ function walk(values: Dict, defaults: unknown, schema: JsonSchema | undefined, r
             out.push({ path: p, why: `a map, where the chart's default is ${Array.isArray(def) ? "a list" : `a ${typeof def}`}` });
             continue;
         }
-        walk(value, def, sch.schema, root, p, out);
+        walk(value, def, sch.schema, root, { ...at, path: p, own }, out);
     }
 }
 
@@ -152,13 +171,13 @@ function walkChart(values: Dict, chart: ChartValues, path: string, out: UnknownK
     for (const [key, value] of Object.entries(values)) {
         const p = path ? `${path}.${key}` : key;
         const sub = chart.subcharts[key];
-        if (key === "global" && isMap(value)) walk(value, allGlobals, undefined, undefined, p, out); // globals have no schema
+        if (key === "global" && isMap(value)) walk(value, allGlobals, undefined, undefined, { path: p, own: "global" }, out); // globals have no schema
         else if (sub && isMap(value)) {
             const withOverrides: ChartValues = { ...sub, defaults: mergeDefaults(sub.defaults, chart.defaults[key]) as Dict };
             walkChart(value, withOverrides, p, out, allGlobals);
         } else own[key] = value;
     }
-    walk(own, chart.defaults, chart.schema, chart.schema, path, out);
+    walk(own, chart.defaults, chart.schema, chart.schema, { path, own: "", reads: chart.templateReads }, out);
 }
 
 /** The keys of `values` (what the program passes) that the chart does not know. */

@@ -21,6 +21,7 @@ import {
     hasTools,
     PROVIDER_TOOLS,
     removeStackFile,
+    useCluster,
     useToolchain,
     writeStackFile,
 } from "./session";
@@ -38,6 +39,7 @@ async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
 async function main(): Promise<void> {
     const withPulumi = hasTools([...ENGINE_TOOLS, ...PROVIDER_TOOLS]);
     const { backendDir } = useToolchain(withPulumi ? [...ENGINE_TOOLS, ...PROVIDER_TOOLS, ...CLUSTER_TOOLS] : CLUSTER_TOOLS);
+    useCluster("bench");
     const cluster = clusterUp();
     const kubectl = (...args: string[]) =>
         execFileSync("kubectl", ["--kubeconfig", cluster.kubeconfig, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });

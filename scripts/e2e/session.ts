@@ -46,6 +46,15 @@ export function useToolchain(tools: string[]): { backendDir: string } {
     return { backendDir: fs.mkdtempSync(path.join(os.tmpdir(), "tb-state-")) };
 }
 
+/**
+ * Names this process's kwok cluster (and its state dir) for scripts/e2e/cluster.sh, so that e2e files
+ * that vitest runs side by side, and the benchmark, each have their own API server.
+ */
+export function useCluster(name: string): void {
+    process.env.E2E_CLUSTER_NAME = `ticketbuster-${name}`;
+    process.env.TICKETBUSTER_E2E_CLUSTER_DIR = path.join(os.tmpdir(), `ticketbuster-${name}-cluster`);
+}
+
 /** (Re)creates the kwok cluster; returns its kubeconfig path and context. */
 export function clusterUp(): { kubeconfig: string; context: string } {
     e2eScript("cluster.sh", "up");

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { appNames, renderManifests, STACKS } from "../render/manifests";
+import { appNames, exampleStacks, renderManifests, STACKS } from "../render/manifests";
 import { Finding, loadExceptions, Tally, tally } from "./findings";
 import { checkov, kubeconform, kubeScore } from "./linters";
 
@@ -43,19 +43,19 @@ async function main(): Promise<void> {
     const tools = toolsDir();
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "tb-lint-"));
     const found: Record<string, Finding[]> = { "kube-score": [], checkov: [], kubeconform: [] };
+    // Every app on every all-in-one stack, and each platform and app stack of examples/ as its file says.
+    const renders = [...STACKS.flatMap((stack) => appNames().map((app) => ({ stack, app }))), ...exampleStacks().map((stack) => ({ stack, app: undefined }))];
     try {
-        for (const stack of STACKS) {
-            for (const app of appNames()) {
-                const where = `${stack}/${app}`;
-                const dir = path.join(work, stack, app);
-                const rendered = await renderManifests({ stack, app, outDir: dir });
-                const objectOfFile = new Map(rendered.map((r) => [path.resolve(r.file), `${r.object.kind}/${r.object.metadata.name}`]));
-                found["kube-score"].push(...kubeScore(path.join(tools, "bin/kube-score"), dir, where));
-                found.checkov.push(...checkov(path.join(tools, "venv/bin/checkov"), dir, where, objectOfFile));
-                found.kubeconform.push(
-                    ...kubeconform(tools, schemaVersions(), kubeconformSkips(), dir, where),
-                );
-            }
+        for (const { stack, app } of renders) {
+            const where = app ? `${stack}/${app}` : stack;
+            const dir = path.join(work, stack, app ?? "as-configured");
+            const rendered = await renderManifests({ stack, app, outDir: dir });
+            const objectOfFile = new Map(rendered.map((r) => [path.resolve(r.file), `${r.object.kind}/${r.object.metadata.name}`]));
+            found["kube-score"].push(...kubeScore(path.join(tools, "bin/kube-score"), dir, where));
+            found.checkov.push(...checkov(path.join(tools, "venv/bin/checkov"), dir, where, objectOfFile));
+            found.kubeconform.push(
+                ...kubeconform(tools, schemaVersions(), kubeconformSkips(), dir, where),
+            );
         }
     } finally {
         fs.rmSync(work, { recursive: true, force: true });
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
         tally("checkov", found.checkov, loadExceptions("checkov")),
         tally("kubeconform", found.kubeconform, []),
     ];
-    console.log(`${STACKS.length} stacks x ${appNames().length} app(s); (check, object) pairs:`);
+    console.log(`${STACKS.length} stacks x ${appNames().length} app(s) and ${exampleStacks().length} example stacks; (check, object) pairs:`);
     console.log(`${"tool".padEnd(12)} ${"findings".padStart(8)} ${"exceptions".padStart(10)} ${"unexplained".padStart(11)}`);
     tallies.forEach(print);
     for (const t of tallies) {

@@ -24,8 +24,9 @@ export function kubeScore(bin: string, dir: string, where: string): Finding[] {
         type_meta: { kind: string };
         object_meta: { name: string };
         checks: { check: { id: string }; grade: number; skipped: boolean; comments: { summary: string }[] | null }[];
-    }[];
-    return objects.flatMap((o) =>
+    }[] | null;
+    // null when no object of the render is one kube-score scores (a platform stack's namespaces and classes).
+    return (objects ?? []).flatMap((o) =>
         o.checks
             .filter((c) => !c.skipped && c.grade < KUBE_SCORE_ALMOST_OK)
             .map((c) => ({

@@ -1,10 +1,23 @@
 /** What EKS and the AWS Load Balancer Controller provide by convention, shared by an EKS platform and the app stacks on it. */
 import * as pulumi from "@pulumi/pulumi";
 
-/** Read by the in-tree AWS cloud provider: an internet-facing NLB instead of a Classic ELB. */
+/** Read by the in-tree AWS cloud provider (no Load Balancer Controller): an internet-facing NLB instead of a Classic ELB. */
 export const NLB_ANNOTATIONS = {
     "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
     "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
+};
+
+/**
+ * With the AWS Load Balancer Controller installed, its Service webhook (enableServiceMutatorWebhook,
+ * on by default since v2.5) gives every new LoadBalancer Service `loadBalancerClass: service.k8s.aws/nlb`,
+ * and the controller then makes an *internal* NLB unless told otherwise: the public tier says
+ * internet-facing, with IP targets (the pods, as the ALB routes do) and cross-zone balancing.
+ */
+export const LBC_NLB_ANNOTATIONS = {
+    "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+    "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+    "service.beta.kubernetes.io/aws-load-balancer-attributes": "load_balancing.cross_zone.enabled=true",
 };
 
 /** ALB (AWS Load Balancer Controller) for both Ingress and Gateway API. */

@@ -8,7 +8,7 @@ import { cluster } from "./cluster";
 import { accountOf, eksContext } from "./context";
 import { network } from "./network";
 import { nodes } from "./nodes";
-import { ecrRegistryHost, eksRouting, NLB_ANNOTATIONS } from "./conventions";
+import { ecrRegistryHost, eksRouting, LBC_NLB_ANNOTATIONS, NLB_ANNOTATIONS } from "./conventions";
 import { eksTls } from "./host-tls";
 import { registry } from "./registry";
 import { storage } from "./storage";
@@ -43,7 +43,7 @@ export function eksPlatform(cfg: StackConfig & OwnCluster & { target: "eks" }): 
         storageClass: cfg.storageClass ?? gp3.metadata.name,
         priorityClasses,
         kind: "cloud",
-        loadBalancerAnnotations: NLB_ANNOTATIONS,
+        loadBalancerAnnotations: addons.gatewayController ? LBC_NLB_ANNOTATIONS : NLB_ANNOTATIONS,
         routing: {
             ...eksRouting.routing(className, cfg.routeControllerNamespace, c.publicSubnetCidrs),
             // The controller and its GatewayClass: on destroy the routes (and their ALBs) go first.
@@ -55,7 +55,9 @@ export function eksPlatform(cfg: StackConfig & OwnCluster & { target: "eks" }): 
             if (!repository) throw new Error(`no ECR repository for image "${image}"; known: ${appImages.join(", ")}`);
             return repository.repositoryUrl;
         },
-        dependsOn: [gp3, ebsCsi],
+        // The controller's webhooks (a Service mutator, failurePolicy Fail) refuse the app's Services until its
+        // pods serve them: every app object waits for the chart (a component dependency waits for its Deployment).
+        dependsOn: [gp3, ebsCsi, ...(addons.gatewayController ? [addons.gatewayController] : [])],
         installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring },
         addons,
         outputs: {

@@ -12,22 +12,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP_NAMES, APPS } from "../../apps";
 import { clientPorts, isStateless, isStore } from "../../apps/wiring";
 import { renderManifests } from "../../scripts/render/manifests";
-import { CLUSTER_TOOLS, clusterDown, clusterUp, e2eOverlay, e2eScript, ROOT, useToolchain } from "../../scripts/e2e/session";
-import { isReady, kubectl } from "./kube";
+import { CLUSTER_TOOLS, clusterDown, clusterUp, e2eOverlay, e2eScript, ROOT, useCluster, useToolchain } from "../../scripts/e2e/session";
+import { GATEWAY_API, servesApi } from "../../config/cluster-apis";
+import { localClusterProblem } from "../../scripts/preflight";
+import { expectedPods, isReady, kubectl } from "./kube";
 
 const skip = process.env.TICKETBUSTER_SKIP_E2E === "1";
+useCluster("e2e-objects");
 /** Enough static PVs of the right sizes for the app with the most volumes (Ticketing: six of 1Gi). */
-const STATIC_PVS = "20Gi 10Gi 5Gi 5Gi 2Gi 1Gi 1Gi 1Gi 1Gi 1Gi 1Gi";
+/** Two apps side by side on one platform (TicketBuster and Bookstore) need two 20Gi volumes at once. */
+const STATIC_PVS = "20Gi 20Gi 10Gi 5Gi 5Gi 5Gi 2Gi 1Gi 1Gi 1Gi 1Gi 1Gi 1Gi";
 const FIELD_MANAGER = "--field-manager=ticketbuster-e2e";
 const TLS = JSON.stringify({ mode: "self-signed" });
 
 let k: ReturnType<typeof kubectl>;
 let crds: string;
+/** What the program's and the driver's Gateway API checks said of the bare cluster, then with the CRDs applied. */
+const gatewayApi: { before?: boolean; after?: boolean; preflightBefore?: string; preflightAfter?: string } = {};
 
-/** Pods once settled: each stateless tier's replicas (an HPA's floor), one per data store. */
-function expectedPods(appName: string): number {
-    return APPS[appName].tiers.reduce((n, t) => n + (isStateless(t) ? Math.max(t.replicas, t.autoscaling?.minReplicas ?? 0) : 1), 0);
-}
 
 async function waitFor(what: string, check: () => boolean, seconds = 180): Promise<void> {
     const deadline = Date.now() + seconds * 1000;
@@ -41,14 +43,29 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
     beforeAll(() => {
         useToolchain(CLUSTER_TOOLS);
         process.env.E2E_STATIC_PVS = STATIC_PVS;
-        k = kubectl(clusterUp().kubeconfig);
+        const cluster = clusterUp();
+        k = kubectl(cluster.kubeconfig);
+        // The real kubectl against the real API server (the unit tests' stand-in is for mocks only).
+        const env = { ...process.env, TICKETBUSTER_KUBECTL: "kubectl" };
+        const config: Record<string, string> = { kubeconfig: cluster.kubeconfig, kubeContext: cluster.context, app: "bookstore", addons: JSON.stringify({ gateway: false }) };
+        const ask = () => [servesApi({ kubeconfig: cluster.kubeconfig, context: cluster.context }, GATEWAY_API, env), localClusterProblem((key) => config[key], ROOT, env)] as const;
+        [gatewayApi.before, gatewayApi.preflightBefore] = ask();
         // Not built into Kubernetes: the Gateway API's standard-channel CRDs (what a cluster's controller
         // brings), the prometheus-operator's (kube-prometheus-stack's) and cert-manager's, from their Go modules.
         crds = execFileSync("bash", [path.join(ROOT, "scripts", "e2e", "crds.sh")], { encoding: "utf8" }).trim();
         const applied = k.run(["apply", "--server-side", FIELD_MANAGER, ...["gateway-api", "prometheus-operator", "cert-manager"].flatMap((d) => ["-f", path.join(crds, d)])]);
         expect(applied.ok, applied.stderr).toBe(true);
         expect(k.run(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]).ok).toBe(true);
+        [gatewayApi.after, gatewayApi.preflightAfter] = ask();
     }, 900_000);
+
+    it("the Gateway API check: a bare API server serves none (the driver's preflight says so), one with the CRDs does", () => {
+        expect(gatewayApi.before).toBe(false);
+        expect(gatewayApi.preflightBefore).toContain("serves no Gateway API (gateway.networking.k8s.io/v1");
+        expect(gatewayApi.preflightBefore).toContain("pulumi config set routing ingress");
+        expect(gatewayApi.after).toBe(true);
+        expect(gatewayApi.preflightAfter).toBeUndefined();
+    });
 
     afterAll(() => {
         if (process.env.TICKETBUSTER_E2E_KEEP !== "1") clusterDown();
@@ -182,6 +199,69 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
             e2eScript("cluster.sh", "recycle-pvs");
         });
     });
+    describe("one cluster, many apps: a local platform stack and two app stacks on it", () => {
+        const PLATFORM = "platform-local";
+        const APP_STACKS = { "ticketbuster-local": APPS.ticketbuster, "bookstore-local": APPS.bookstore };
+        const dirs: Record<string, string> = {};
+        /** The e2e overlay as an app stack takes it: the add-ons are the platform's (an app stack refuses addons.gateway false). */
+        const appOverlay = () => {
+            const { addons: _, ...rest } = e2eOverlay();
+            return rest;
+        };
+        const managers = (o: any): string[] => (o.metadata.managedFields ?? []).filter((f: any) => f.operation === "Apply").map((f: any) => f.manager);
+
+        beforeAll(async () => {
+            const base = fs.mkdtempSync(path.join(os.tmpdir(), "tb-manifests-stacks-"));
+            // The platform as examples/local/Pulumi.platform-local.yaml says (its charts are rendered by Pulumi at
+            // deploy time, not here): Traefik's and monitoring's namespaces, Grafana's Secret, the PriorityClasses.
+            dirs[PLATFORM] = path.join(base, PLATFORM);
+            await renderManifests({ stack: PLATFORM, outDir: dirs[PLATFORM] });
+            for (const stack of Object.keys(APP_STACKS)) {
+                dirs[stack] = path.join(base, stack);
+                await renderManifests({ stack, outDir: dirs[stack], config: appOverlay() });
+            }
+        }, 600_000);
+
+        it("applies the platform once and each app stack under its own field manager: no object has two owners", () => {
+            for (const stack of [PLATFORM, ...Object.keys(APP_STACKS)]) {
+                const applied = k.run(["apply", "--server-side", `--field-manager=${stack}`, "-f", dirs[stack]]);
+                expect(applied.stderr, stack).toBe("");
+                expect(applied.ok, stack).toBe(true);
+            }
+            const platformObjects = fs.readdirSync(dirs[PLATFORM]).length;
+            expect(platformObjects).toBeGreaterThanOrEqual(5);
+            for (const stack of [PLATFORM, ...Object.keys(APP_STACKS)]) {
+                const objects = k.json(["get", "-f", dirs[stack]]);
+                for (const o of objects.items ?? [objects]) {
+                    expect(managers(o), `${o.kind}/${o.metadata.name}`).toEqual([stack]);
+                }
+            }
+        });
+
+        it("runs both apps, each in its namespace, every pod Ready", async () => {
+            for (const app of Object.values(APP_STACKS)) {
+                const selector = `app.kubernetes.io/part-of=${app.name},app.kubernetes.io/component!=seed`;
+                await waitFor(`${expectedPods(app.name)} ready pods of ${app.name}`, () => k.items(["get", "pods", "-n", app.name, "-l", selector]).filter(isReady).length === expectedPods(app.name));
+            }
+        });
+
+        it("deleting one app stack's objects leaves the other app and the platform untouched", async () => {
+            const before = (stack: string) => k.run(["get", "-f", dirs[stack], "-o", "jsonpath={range .items[*]}{.metadata.uid}{\"\\n\"}{end}"]).stdout;
+            const [platformBefore, ticketbusterBefore] = [before(PLATFORM), before("ticketbuster-local")];
+            expect((await k.runAsync(["delete", "-f", dirs["bookstore-local"], "--wait=true", "--timeout=300s"])).ok).toBe(true);
+            expect(k.run(["get", "namespace", "bookstore"]).ok).toBe(false);
+            expect(before(PLATFORM)).toBe(platformBefore);
+            expect(before("ticketbuster-local")).toBe(ticketbusterBefore);
+            const selector = "app.kubernetes.io/part-of=ticketbuster,app.kubernetes.io/component!=seed";
+            expect(k.items(["get", "pods", "-n", "ticketbuster", "-l", selector]).filter(isReady).length).toBe(expectedPods("ticketbuster"));
+        });
+
+        afterAll(async () => {
+            for (const stack of ["ticketbuster-local", PLATFORM]) await k.runAsync(["delete", "-f", dirs[stack], "--ignore-not-found", "--wait=true", "--timeout=300s"]);
+            e2eScript("cluster.sh", "recycle-pvs");
+        }, 600_000);
+    });
+
     describe("the add-ons' own objects (monitoring and the Cloudflare tunnel; the charts need a download)", () => {
         const app = APPS.bookstore;
         const ns = app.name;

@@ -6,7 +6,7 @@ import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { changedCount, DriverOptions, runStack } from "../../scripts/driver";
 import { ENGINE_TOOLS, killEngine, useToolchain } from "../../scripts/e2e/session";
@@ -118,15 +118,16 @@ describe.skipIf(skip)("driver with the real engine", { timeout: 300_000 }, () =>
     });
 
     it("runs the real program in the real engine: a bad config fails before any resource is registered", async () => {
-        const stackFile = path.join(ROOT, "Pulumi.e2e.yaml"); // gitignored
+        // Its own stack (gitignored file): the engine test (pulumi-kubernetes.test.ts) may be using Pulumi.e2e.yaml at the same time.
+        const stackFile = path.join(ROOT, "Pulumi.e2e-bad-config.yaml");
         fs.writeFileSync(stackFile, stringify({ config: { "ticketbuster:target": "aws", "ticketbuster:imageTag": "latest" } }));
         try {
-            const attempt = runStack({ stack: "e2e", action: "up", workDir: ROOT, backendUrl: `file://${backendDir}`, onOutput: (s) => output.push(s) });
+            const attempt = runStack({ stack: "e2e-bad-config", action: "up", workDir: ROOT, backendUrl: `file://${backendDir}`, onOutput: (s) => output.push(s) });
             await expect(attempt).rejects.toThrow(/ticketbuster:target: got "aws"; allowed: local, eks, gke/);
             await expect(attempt).rejects.toThrow(/ticketbuster:imageTag: got "latest"/);
             const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
             const stack = await LocalWorkspace.selectStack(
-                { stackName: "e2e", workDir: ROOT },
+                { stackName: "e2e-bad-config", workDir: ROOT },
                 { envVars: { PULUMI_BACKEND_URL: `file://${backendDir}` } },
             );
             const state = await stack.exportStack();
@@ -158,5 +159,48 @@ describe.skipIf(skip)("driver with the real engine", { timeout: 300_000 }, () =>
         const destroyed = await drive("destroy");
         expect(destroyed.changes.delete).toBe(7);
         fs.rmSync(STACK_FILE, { force: true });
+    });
+
+    describe("a platform stack and an app stack that references it (file backend)", () => {
+        const PLATFORM = "fx-platform";
+        const APP = "fx-app";
+        const file = (stack: string) => path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
+        const configOf = (stack: string): Record<string, unknown> => parse(fs.readFileSync(file(stack), "utf8")).config;
+        const on = (stack: string, action: DriverOptions["action"], extra: Partial<DriverOptions> = {}) =>
+            runStack({ stack, action, workDir: PROJECT_DIR, backendUrl: `file://${backendDir}`, onOutput: (s) => output.push(s), ...extra });
+
+        beforeAll(() => {
+            fs.writeFileSync(file(PLATFORM), stringify({ config: { "ticketbuster:app": "none", "ticketbuster:count": "1" } }));
+            fs.writeFileSync(file(APP), stringify({ config: { "ticketbuster:platform": `organization/ticketbuster/${PLATFORM}`, "ticketbuster:count": "1" } }));
+        });
+        afterAll(() => {
+            for (const stack of [PLATFORM, APP]) fs.rmSync(file(stack), { force: true });
+        });
+
+        it("generates each role's secrets: none of the app's on the platform stack, the app's on the app stack", async () => {
+            const platform = await on(PLATFORM, "up");
+            expect(platform.outputs.platform.value).toEqual({ version: 1, target: "local" });
+            expect(Object.keys(configOf(PLATFORM)).sort()).toEqual(["ticketbuster:app", "ticketbuster:count"]);
+            // No kube context check on an app stack: the cluster is its platform's (this kubeconfig has no context at all).
+            const app = await on(APP, "up", { env: { KUBECONFIG: path.join(backendDir, "no-such-kubeconfig") } });
+            expect(app.outputs.platformTarget.value).toBe("local");
+            for (const key of ["ticketbuster:dbPassword", "ticketbuster:rabbitmqPassword"]) expect(configOf(APP)[key]).toHaveProperty("secure");
+        });
+
+        it("refuses to destroy the platform stack while the app stack still holds resources, naming it; --force overrides", async () => {
+            const before = await on(PLATFORM, "preview");
+            await expect(on(PLATFORM, "destroy")).rejects.toThrow(
+                new RegExp(`Refusing to destroy ${PLATFORM}: app stacks still deploy onto it and would lose their cluster: ${APP} \\(\\d+ resources\\)\\. Destroy them first \\(npm run deploy -- --stack ${APP} --destroy\\), or pass --force`),
+            );
+            expect(changedCount(before.changes)).toBe(0);
+            expect((await on(PLATFORM, "preview")).changes).toEqual(before.changes);
+            await on(APP, "destroy");
+            expect((await on(PLATFORM, "destroy")).changes.delete).toBeGreaterThan(0);
+            // Up again, then a forced destroy under the app stack.
+            await on(PLATFORM, "up");
+            await on(APP, "up", { env: { KUBECONFIG: path.join(backendDir, "no-such-kubeconfig") } });
+            expect((await on(PLATFORM, "destroy", { force: true })).changes.delete).toBeGreaterThan(0);
+            await on(APP, "destroy");
+        });
     });
 });

@@ -1,4 +1,6 @@
 import { spawn, spawnSync } from "child_process";
+import { APPS } from "../../apps";
+import { isStateless } from "../../apps/wiring";
 
 /** kubectl against one kubeconfig, returning parsed JSON. */
 export function kubectl(kubeconfig: string) {
@@ -37,3 +39,8 @@ export function kubectl(kubeconfig: string) {
 
 export const isReady = (pod: any): boolean =>
     pod.status?.phase === "Running" && (pod.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True");
+
+/** Pods of an app once settled: each stateless tier's replicas (an HPA's floor), one per data store. */
+export function expectedPods(appName: string): number {
+    return APPS[appName].tiers.reduce((n, t) => n + (isStateless(t) ? Math.max(t.replicas, t.autoscaling?.minReplicas ?? 0) : 1), 0);
+}
