@@ -44,3 +44,11 @@ export const isReady = (pod: any): boolean =>
 export function expectedPods(appName: string): number {
     return APPS[appName].tiers.reduce((n, t) => n + (isStateless(t) ? Math.max(t.replicas, t.autoscaling?.minReplicas ?? 0) : 1), 0);
 }
+
+/** A storage quantity in GiB, for the binary suffixes a PV or claim uses ("512Mi", "5Gi", "1Ti"). */
+export function gibibytes(quantity: string): number {
+    const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti)?$/.exec(quantity);
+    if (!m) throw new Error(`not a storage quantity: ${quantity}`);
+    const scale = { Ki: 1 / 1024 ** 2, Mi: 1 / 1024, Gi: 1, Ti: 1024 }[m[2] ?? ""] ?? 1 / 1024 ** 3;
+    return Number(m[1]) * scale;
+}
