@@ -3,13 +3,16 @@ import * as path from "path";
 import { isStateless, publicTiers, tierPorts } from "./apps/wiring";
 import { CloudflareTunnel } from "./components/addons/cloudflare-tunnel";
 import { CLUSTER_MONITORS } from "./components/addons/cluster-monitors";
+import { Logging } from "./components/addons/logging";
 import { Monitoring, MonitoringArgs, SCRAPERS } from "./components/addons/monitoring";
 import { Application } from "./components/application";
+import { appBackups } from "./components/backups";
 import { readSqlDir } from "./components/sql-seed-job";
 import { AppDeployment, loadConfig, NO_APP, StackConfig } from "./config";
 import { defaultHost } from "./config/tls";
 import { createPlatform, Platform } from "./stacks";
 import { routeTls, routeUrl, tlsOutput } from "./stacks/route-tls";
+import { loggingAccess, loggingArgs } from "./stacks/logging";
 
 /**
  * Config -> the platform (the stack's own cluster and add-ons, or the platform stack it references)
@@ -69,10 +72,25 @@ function deployApp(cfg: StackConfig, deployment: AppDeployment, platform: Platfo
         },
         { providers: { kubernetes: platform.provider }, dependsOn: platform.dependsOn },
     );
+    const backups = appBackups(
+        {
+            enabled: cfg.backup.enabled,
+            app,
+            namespace,
+            owner: { partOf: app.name, instance: namespace },
+            schedule: cfg.backup.schedule,
+            retentionDays: cfg.backup.retentionDays,
+            volume: { size: cfg.backup.size, storageClass: platform.storageClass },
+            protectData: cfg.protectData,
+            workloadBucket: platform.workloadBucket,
+        },
+        { providers: { kubernetes: platform.provider }, dependsOn: [resource.namespace] },
+    );
     return {
         resource,
         outputs: {
             namespace: resource.namespace.metadata.name,
+            backups: backups?.outputs,
             frontendUrl: resource.publicService && publicUrl(resource.publicService),
             routes: app.routes && `${routeUrl(platform.tls, routeHost!)} (${cfg.routing})`,
             images,
@@ -110,11 +128,14 @@ function addonsBeside(cfg: StackConfig, platform: Platform, application?: Return
                       : undefined,
               }
             : undefined;
-    const monitors = app && labels && monitorsApp(cfg, platform) ? { app: app.spec, namespace: app.namespace, labels } : undefined;
+    const monitors = app && labels && monitorsApp(cfg, platform) ? { app: app.spec, namespace: app.namespace, labels, logs: platform.installed.logging } : undefined;
+    let monitoring: Monitoring | undefined;
     if (server || monitors) {
         const namespace = application ? [application.resource.namespace] : [];
-        new Monitoring("monitoring", { server, app: monitors }, { providers, dependsOn: [...namespace, ...(platform.routing.dependsOn ?? [])] });
+        monitoring = new Monitoring("monitoring", { server, app: monitors }, { providers, dependsOn: [...namespace, ...(platform.routing.dependsOn ?? [])] });
     }
+    const logging = loggingArgs(cfg, platform, { labels, grafana: monitoring?.chart });
+    if (logging.server || logging.app) new Logging("logging", logging, { providers, dependsOn: platform.dependsOn });
     const [publicTier] = app ? publicTiers(app.spec) : [];
     if (cfg.addons.cloudflareTunnelToken && publicTier && app && labels && application) {
         new CloudflareTunnel(
@@ -123,13 +144,15 @@ function addonsBeside(cfg: StackConfig, platform: Platform, application?: Return
             { providers, dependsOn: [application.resource.namespace] },
         );
     }
-    const { metricsServer, gateway, monitoring } = platform.installed;
+    const installed = platform.installed;
     return {
-        metricsServer,
-        gateway,
-        monitoring,
+        metricsServer: installed.metricsServer,
+        gateway: installed.gateway,
+        monitoring: installed.monitoring,
+        logging: installed.logging,
         cloudflareTunnel: cfg.addons.cloudflareTunnelToken !== undefined,
-        grafana: monitoring ? grafanaAccess(cfg, platform) : undefined,
+        grafana: installed.monitoring ? grafanaAccess(cfg, platform) : undefined,
+        logs: installed.logging ? loggingAccess(cfg, installed.monitoring) : undefined,
     };
 }
 

@@ -142,6 +142,12 @@ export const floresVictoria: AppSpec<TierName> = {
             storage: { claimName: "redis-pvc", size: "1Gi" },
             credentials: { secretName: "redis-secrets", username: "default", passwordKey: "redisPassword" },
             uriEnv: "REDIS_URL",
+            durability: {
+                durable: true,
+                reason:
+                    "seed 003: the customers' carts (cart-service) on a persistent volume, and the seed backs up every persistent volume; " +
+                    "a lost cart is a lost sale. The gateway's rate-limit counters come along and expire on their own.",
+            },
         }),
     ],
 };

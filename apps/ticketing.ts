@@ -121,12 +121,24 @@ export const ticketing: AppSpec<TierName> = {
             storage: { claimName: "nats-pvc", size: "1Gi" },
             // nats://nats:4222 as a literal: NATS runs without credentials.
             uriEnv: "NATS_URL",
+            durability: {
+                durable: false,
+                reason:
+                    "seed 001: the event bus between the services (NATS Streaming / JetStream); each service's state of record is its own MongoDB, " +
+                    "which is backed up. A stream restored from a nightly snapshot would redeliver events those databases already applied.",
+            },
         }),
         redis({
             name: "redis",
             resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
             storage: { claimName: "redis-pvc", size: "1Gi" },
             credentials: { secretName: "redis-credentials", username: "default", passwordKey: "redisPassword" },
+            durability: {
+                durable: true,
+                reason:
+                    "seed 001: the expiration service's queue of pending order expirations (delayed jobs). Lost, reserved tickets would stay " +
+                    "locked for ever; replayed from an older snapshot, an expiration of an order already paid is ignored by the orders service.",
+            },
         }),
     ],
 };

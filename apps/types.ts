@@ -117,6 +117,16 @@ export interface StoreCredentials {
     passwordKey: string;
 }
 
+/**
+ * Whether a store that may be a cache (Redis, NATS) holds state the app cannot rebuild: durable stores
+ * are backed up (components/backups.ts), the others are not. Every Redis and NATS tier says which, and
+ * why, in its app file.
+ */
+export interface Durability {
+    durable: boolean;
+    reason: string;
+}
+
 export interface StoreTier<N extends string> extends TierBase<N> {
     kind: StoreKind;
     /** Pinned third-party image, tag@digest (never from the app registry). */
@@ -131,6 +141,8 @@ export interface StoreTier<N extends string> extends TierBase<N> {
      * key (never as a literal), e.g. MONGO_URI or DATABASE_URL.
      */
     uriEnv?: string;
+    /** Required of Redis and NATS (apps/stores.ts); PostgreSQL, MongoDB and RabbitMQ are always backed up. */
+    durability?: Durability;
 }
 
 export type Tier<N extends string> = StatelessTier<N> | StoreTier<N>;

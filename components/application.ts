@@ -99,7 +99,9 @@ export class Application extends pulumi.ComponentResource {
                     },
                 },
             },
-            child,
+            // Deleting a namespace deletes every claim in it: with protectData the namespace stays too,
+            // so the volumes kept on destroy survive it (and the next up adopts them again).
+            { ...child, retainOnDelete: args.protectData },
         );
         const namespace = this.namespace.metadata.name;
         const inNamespace = { parent: this, dependsOn: [this.namespace] };

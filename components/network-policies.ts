@@ -36,6 +36,20 @@ export interface NetworkPoliciesArgs {
 /** Never reachable, even where a tier may reach the internet: the cloud instance metadata endpoint. */
 export const METADATA_ENDPOINT = "169.254.169.254/32";
 
+/** The cluster DNS (CoreDNS or kube-dns, labelled k8s-app: kube-dns on every target) in kube-system. */
+export const DNS_EGRESS: k8s.types.input.networking.v1.NetworkPolicyEgressRule = {
+    to: [
+        {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+        },
+    ],
+    ports: [
+        { protocol: "UDP", port: 53 },
+        { protocol: "TCP", port: 53 },
+    ],
+};
+
 const tcp = (ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
 const podsOf = (name: string): Peer => ({ podSelector: { matchLabels: selectorFor(name) } });
 
@@ -60,24 +74,7 @@ export class NetworkPolicies extends pulumi.ComponentResource {
 
         add("default-deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] });
         add("default-deny-egress", { podSelector: {}, policyTypes: ["Egress"] });
-        add("allow-dns", {
-            podSelector: {},
-            policyTypes: ["Egress"],
-            egress: [
-                {
-                    to: [
-                        {
-                            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-                            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-                        },
-                    ],
-                    ports: [
-                        { protocol: "UDP", port: 53 },
-                        { protocol: "TCP", port: 53 },
-                    ],
-                },
-            ],
-        });
+        add("allow-dns", { podSelector: {}, policyTypes: ["Egress"], egress: [DNS_EGRESS] });
 
         for (const to of unique(args.edges.map((e) => e.to))) {
             add(`allow-to-${to}`, {

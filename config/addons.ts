@@ -12,19 +12,21 @@ export const addonsSchema = strictSection({
     gateway: flag,
     /** kube-prometheus-stack, ServiceMonitors, exporters, alert rules and a dashboard. */
     monitoring: flag,
+    /** Central logs (components/addons/logging.ts): Fluent Bit on every node ships to Loki; searchable in Grafana with monitoring on. */
+    logging: flag,
     /** Grafana on the route controller at this host (monitoring on); left out, Grafana is reached by port-forward. */
     grafanaHost: dnsSubdomain.optional(),
 });
 export type AddonsInput = z.infer<typeof addonsSchema>;
 
-export type AddonName = "metricsServer" | "gateway" | "monitoring";
+export type AddonName = "metricsServer" | "gateway" | "monitoring" | "logging";
 export type Addons = Record<AddonName, boolean>;
 
 /** Default per target: what the target lacks is installed. */
 export const ADDON_DEFAULTS: Record<Target, Addons> = {
-    local: { metricsServer: true, gateway: true, monitoring: false },
-    eks: { metricsServer: true, gateway: true, monitoring: false },
-    gke: { metricsServer: false, gateway: true, monitoring: false },
+    local: { metricsServer: true, gateway: true, monitoring: false, logging: false },
+    eks: { metricsServer: true, gateway: true, monitoring: false, logging: false },
+    gke: { metricsServer: false, gateway: true, monitoring: false, logging: false },
 };
 
 /** Add-ons a target cannot take, with why; asking for one is a config error. */
@@ -58,7 +60,8 @@ export function resolveAddons(target: Target, raw: AddonsInput, ns = "ticketbust
  */
 export function addonRequestProblems(raw: AddonsInput, platformStack: string, ns = "ticketbuster"): string[] {
     const problems: string[] = [];
-    for (const key of ["metricsServer", "gateway"] as const) {
+    // Logs are collected on every node by the platform's Fluent Bit: an app stack cannot opt out of that.
+    for (const key of ["metricsServer", "gateway", "logging"] as const) {
         if (raw[key] === false) {
             problems.push(`${ns}:addons.${key}: got false; allowed: true (requires it of the platform stack ${platformStack}) or nothing (the platform stack decides what it installs)`);
         }
@@ -102,6 +105,8 @@ export interface AddonConfig extends Addons {
     grafanaAdminPassword?: import("@pulumi/pulumi").Output<string>;
     /** The Cloudflare tunnel runs exactly when this is set. */
     cloudflareTunnelToken?: import("@pulumi/pulumi").Output<string>;
+    /** Set only when logging is on (config/logging.ts). */
+    logs?: import("./logging").LoggingConfig;
 }
 
 /**

@@ -4,12 +4,14 @@ import { APPS, DEFAULT_APP } from "../apps";
 import type { AppSpec } from "../apps/types";
 import { isStore } from "../apps/wiring";
 import { AddonConfig, addonRequestProblems, addonsSchema, AppStackAddons, resolveAddons } from "./addons";
+import { BackupConfig, backupSchema } from "./backup";
 import { eksSchema, EksConfig } from "./eks";
 import { gkeSchema, GkeConfig } from "./gke";
 import { GATEWAY_API, missingGatewayApi, needsClusterGatewayApi, servesApi } from "./cluster-apis";
 import { ConfigError } from "./errors";
 import { kubeContextProblem } from "./kube-context";
 import type { TlsChoice, TlsRequest } from "./tls";
+import { LoggingConfig, loggingProblems, loggingSchema } from "./logging";
 import { Role, roleOf, roleProblems } from "./roles";
 import { json } from "./rules";
 import { APP_KEYS, AppConfig, appSchema, baseSchema, BaseConfig, NO_APP } from "./schema";
@@ -19,6 +21,7 @@ import { tlsSection } from "./tls-section";
 export { TARGETS, SERVICE_TYPES, ROUTING, NO_APP, scalableTiers } from "./schema";
 export type { Target, ServiceType, Routing } from "./schema";
 export type { AddonConfig, AppStackAddons } from "./addons";
+export type { BackupConfig } from "./backup";
 export type { Role } from "./roles";
 export type { TlsChoice, TlsRequest, TlsMode } from "./tls";
 export { ConfigError } from "./errors";
@@ -42,6 +45,8 @@ export interface AppDeployment {
 interface CommonConfig extends Omit<BaseConfig, "target" | "app" | "namespace" | "platform">, AppConfig {
     role: Role;
     app?: AppDeployment;
+    /** The scheduled backups of the app's stores (config/backup.ts); a platform stack refuses the key. */
+    backup: BackupConfig;
 }
 /** A stack with its own cluster (all-in-one or platform): the target and its add-ons, resolved, with their secrets. */
 export type OwnCluster = ({ target: "local" } | { target: "eks"; eks: EksConfig } | { target: "gke"; gke: GkeConfig }) & {
@@ -62,8 +67,10 @@ export type StackConfig = CommonConfig & (OwnCluster | OnPlatform);
 /** Sections parsed only when their target is selected, so a local stack ignores cloud keys. */
 const targetSections = { eks: json(eksSchema), gke: json(gkeSchema) };
 const SECRET_KEYS: string[] = [...CATALOG_SECRET_KEYS, ...ADDON_SECRET_KEYS];
-const KNOWN_KEYS = new Set<string>([...Object.keys(baseSchema.shape), ...APP_KEYS, ...SECRET_KEYS, ...Object.keys(targetSections), "addons", "tls", "dns"]);
+const KNOWN_KEYS = new Set<string>([...Object.keys(baseSchema.shape), ...APP_KEYS, ...SECRET_KEYS, ...Object.keys(targetSections), "addons", "backup", "logging", "tls", "dns"]);
 const addonsSection = json(addonsSchema);
+const backupSection = json(backupSchema);
+const loggingSection = json(loggingSchema);
 
 
 function describe(value: unknown): string {
@@ -147,6 +154,17 @@ function addonSecrets(ns: string, addons: { monitoring: boolean }, rawSecrets: R
     };
 }
 
+/** The logging add-on's settings (retention) where it is on; the section set while it is off is a problem per key. */
+function loggingSettings(ns: string, raw: Record<string, string>, logging: boolean, problems: string[]): LoggingConfig | undefined {
+    const parsed = loggingSection.safeParse(raw.logging ?? "{}", { reportInput: true });
+    if (!parsed.success) {
+        problems.push(...problemsOf(ns, parsed.error, { logging: raw.logging }, ["logging"]));
+        return undefined;
+    }
+    problems.push(...loggingProblems(raw.logging === undefined ? {} : (JSON.parse(raw.logging) as Record<string, unknown>), logging, ns));
+    return logging ? parsed.data : undefined;
+}
+
 /**
  * Reads and validates the whole stack configuration once, before any resource exists. Throws a
  * ConfigError naming every bad key, its value and what is allowed.
@@ -210,7 +228,8 @@ export function loadConfig(): StackConfig {
     } else if (base.success) {
         const resolved = resolveAddons(base.data.target, addonsRaw.data, ns);
         problems.push(...resolved.problems);
-        addons = { ...resolved.addons, grafanaHost: addonsRaw.data.grafanaHost, ...addonSecrets(ns, resolved.addons, rawSecrets, problems) };
+        const logs = loggingSettings(ns, raw, resolved.addons.logging, problems);
+        addons = { ...resolved.addons, grafanaHost: addonsRaw.data.grafanaHost, ...addonSecrets(ns, resolved.addons, rawSecrets, problems), ...(logs ? { logs } : {}) };
     }
 
     const tls = base.success ? tlsSection(ns, raw, base.data, addonsRaw.success ? addonsRaw.data.grafanaHost : undefined, problems, problemsOf) : undefined;
@@ -223,7 +242,10 @@ export function loadConfig(): StackConfig {
         }
     }
 
-    if (problems.length > 0 || !base.success || (!app && appName !== NO_APP) || !addons || !tls) throw new ConfigError(problems);
+    const backup = backupSection.safeParse(raw.backup ?? "{}", { reportInput: true });
+    if (!backup.success) problems.push(...problemsOf(ns, backup.error, { backup: raw.backup }, ["backup"]));
+
+    if (problems.length > 0 || !base.success || (!app && appName !== NO_APP) || !addons || !backup.success || !tls) throw new ConfigError(problems);
     const { target, platform, namespace, app: _app, ...rest } = base.data;
     return {
         ...rest,
@@ -232,6 +254,7 @@ export function loadConfig(): StackConfig {
         ...(platform !== undefined ? { platform } : { target }),
         role,
         tls,
+        backup: backup.data,
         app: app && { spec: app, namespace: namespace ?? app.name, secrets, credentials: credentialsOf(app, base.data, secrets) },
         addons,
     } as StackConfig;

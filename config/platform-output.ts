@@ -58,6 +58,8 @@ export const platformOutputSchema = z.object({
         metricsServer: z.boolean(),
         gateway: z.boolean(),
         monitoring: z.boolean(),
+        /** Absent in the outputs of platform stacks older than the logging add-on: they run none. */
+        logging: z.boolean().default(false),
     }),
     /** Monitoring: where Prometheus runs (the peer the app's policies admit) and the labels its selectors need (none: it selects all). */
     monitoring: z.object({ namespace: z.string(), selectorLabels: stringMap }).optional(),
@@ -74,6 +76,8 @@ export const platformOutputSchema = z.object({
             dns: z.object({ zone: z.string(), zoneId: z.string() }).optional(),
         })
         .optional(),
+    /** Logging: Loki's namespace, where an app's log alert rules go (a ConfigMap with these labels, read by Loki's rules sidecar). */
+    logging: z.object({ namespace: z.string(), rulesLabels: stringMap }).optional(),
     /** Hooks for an app's own cloud resources (IRSA roles, Workload Identity bindings, buckets). */
     identity: z.object({
         aws: z

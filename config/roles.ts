@@ -12,10 +12,10 @@ import { NO_APP } from "./schema";
 
 export type Role = "all-in-one" | "platform" | "app";
 
-/** Keys of the cluster, which an app stack takes from its platform stack. */
-const CLUSTER_KEYS = ["target", "kubeContext", "kubeconfig", "eks", "gke"] as const;
+/** Keys of the cluster, which an app stack takes from its platform stack (`logging`: the cluster's Loki, e.g. its retention). */
+const CLUSTER_KEYS = ["target", "kubeContext", "kubeconfig", "eks", "gke", "logging"] as const;
 /** Keys of the app (none has a Pulumi.yaml default, so each is present only when a stack sets it). */
-const APP_KEYS = ["namespace", "imageTags", "replicas", "frontendServiceType", "dbUsername", "rabbitmqUsername", "routeHost"] as const;
+const APP_KEYS = ["namespace", "imageTags", "replicas", "frontendServiceType", "dbUsername", "rabbitmqUsername", "routeHost", "backup"] as const;
 /** The app's add-on secrets: the tunnel runs in the app's namespace. */
 const APP_SECRET_KEYS = ["cloudflareTunnelToken"] as const;
 

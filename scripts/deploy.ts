@@ -1,6 +1,6 @@
 /**
  * The main command: `npm run deploy -- --stack dev [--preview | --destroy | --refresh] [--policy-pack DIR [--policy-pack-config FILE]]
- * [--backend URL] [--cwd DIR] [--install-cli] [--force]`.
+ * [--backend URL] [--cwd DIR] [--install-cli] [--force] [--adopt]`.
  * Drives the Pulumi engine through the Automation API; CI calls the same module.
  */
 import { parseArgs } from "util";
@@ -8,7 +8,7 @@ import { Action, runStack } from "./driver";
 import { isConfigFailure, PULUMI_CLI_VERSION, UsageError } from "./preflight";
 
 const USAGE = `usage: npm run deploy -- --stack <name> [--preview | --destroy | --refresh] [--policy-pack <dir> [--policy-pack-config <file>]]
-                         [--backend <url>] [--cwd <dir>] [--install-cli] [--force]
+                         [--backend <url>] [--cwd <dir>] [--install-cli] [--force] [--adopt]
 
   --stack, -s <name>  stack to create or select (dev, eks, gke, ...)
   --preview           show what would change; --destroy: delete everything; --refresh: read the cluster back
@@ -20,6 +20,8 @@ const USAGE = `usage: npm run deploy -- --stack <name> [--preview | --destroy | 
   --install-cli       no Pulumi CLI on PATH? install ${PULUMI_CLI_VERSION} into ~/.pulumi/versions/${PULUMI_CLI_VERSION} and use it
   --force             with --destroy: destroy a platform stack even while app stacks of the same backend still reference it
                       (without it, the destroy is refused and those stacks are listed)
+  --adopt             with up: take over objects that already exist in the cluster instead of failing on them
+                      (the claims and namespace a destroy kept under protectData; sets PULUMI_K8S_UPSERT_EXISTING_OBJECTS)
 
 exit codes:
   0  success
@@ -37,6 +39,7 @@ type Options = {
     cwd?: string;
     "install-cli": boolean;
     force: boolean;
+    adopt: boolean;
     help: boolean;
 };
 
@@ -54,6 +57,7 @@ function parse(): Options {
                 cwd: { type: "string" },
                 "install-cli": { type: "boolean", default: false },
                 force: { type: "boolean", default: false },
+                adopt: { type: "boolean", default: false },
                 help: { type: "boolean", short: "h", default: false },
             },
             strict: true,
@@ -83,6 +87,8 @@ async function main(): Promise<number> {
             workDir: values.cwd,
             installCli: values["install-cli"],
             force: values.force,
+            // The Kubernetes provider creates with AlreadyExists errors by default; this run adopts instead.
+            env: values.adopt ? { PULUMI_K8S_UPSERT_EXISTING_OBJECTS: "true" } : undefined,
             policyPack: values["policy-pack"] ? { dir: values["policy-pack"], config: values["policy-pack-config"] } : undefined,
             signal: controller.signal,
         });

@@ -8,6 +8,7 @@ import { addonsOfRawConfig } from "../config/addons";
 import { roleOf } from "../config/roles";
 import { addonSecretKeys, secretKeysOf } from "../config/secrets";
 import { referencingStacks } from "./platform-references";
+import { refuseDestroyOfProtectedData } from "./protected-data";
 import { checkKubeContext, pulumiCli, UsageError } from "./preflight";
 
 export type Action = "up" | "preview" | "refresh" | "destroy";
@@ -215,6 +216,7 @@ async function perform(stack: Stack, opts: DriverOptions, onOutput: (s: string) 
             break;
         case "destroy":
             if (!opts.force) await refuseDestroyUnderApps(stack, log);
+            await refuseDestroyOfProtectedData(stack);
             changes = (await stack.destroy(common)).summary.resourceChanges ?? {};
             break;
     }
@@ -227,4 +229,23 @@ async function perform(stack: Stack, opts: DriverOptions, onOutput: (s: string) 
         seconds,
         summary: `${opts.action} ${opts.stack}: ${describeChanges(changes)} (${seconds.toFixed(1)}s)`,
     };
+}
+
+/**
+ * An existing stack as `runStack` would open it (same backend default, passphrase and CLI), for the
+ * commands that read a deployed stack (npm run backup / restore); never creates one.
+ */
+export async function selectStack(opts: { stack: string; workDir?: string; backendUrl?: string; installCli?: boolean }): Promise<Stack> {
+    const pulumiCommand = await pulumiCli(opts.installCli ?? false);
+    const workDir = opts.workDir ?? REPO_ROOT;
+    const backendUrl = opts.backendUrl ?? process.env.PULUMI_BACKEND_URL ?? `file://${path.join(workDir, ".pulumi-state")}`;
+    const envVars = { PULUMI_BACKEND_URL: backendUrl, PULUMI_SKIP_UPDATE_CHECK: "true", ...passphraseEnv(backendUrl) };
+    try {
+        return await LocalWorkspace.selectStack({ stackName: opts.stack, workDir }, { envVars, pulumiCommand });
+    } catch (err) {
+        if (/no stack named|not found/i.test((err as Error).message ?? "")) {
+            throw new UsageError(`There is no stack ${opts.stack} in ${backendUrl}; deploy it first (npm run deploy -- --stack ${opts.stack}).`);
+        }
+        throw err;
+    }
 }

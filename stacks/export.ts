@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { LOKI_RULES } from "../components/addons/loki";
 import { NAMESPACES } from "../components/addons/versions";
 import { PLATFORM_OUTPUT_VERSION, PlatformOutput } from "../config/platform-output";
 import type { Platform } from "./platform";
@@ -38,6 +39,7 @@ export function platformOutput(p: Omit<Platform, "exported">, args: ExportArgs):
         addons: p.installed,
         // kube-prometheus-stack as the monitoring add-on installs it: selecting every monitor and rule.
         ...(p.installed.monitoring ? { monitoring: { namespace: NAMESPACES.monitoring, selectorLabels: {} } } : {}),
+        ...(p.installed.logging ? { logging: LOKI_RULES } : {}),
         identity: args.identity,
         tls: p.tls.exported,
     };

@@ -49,7 +49,7 @@ export function localPlatform(cfg: StackConfig & OwnCluster & { target: "local" 
             dependsOn: controller && [controller],
         },
         tls,
-        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring },
+        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring, logging: cfg.addons.logging },
         addons: { metricsServer, gatewayController: controller },
         outputs: { kubeContext: cfg.kubeContext, ...tls.outputs },
     };

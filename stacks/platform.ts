@@ -9,6 +9,38 @@ import type { DeepInput } from "./export";
 
 type NetworkPolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 
+/** A bucket the pods of one Kubernetes ServiceAccount may use, and how they reach it. */
+export interface WorkloadBucketArgs {
+    /** Resource-name stem and purpose, e.g. "backups" or "loki" (bucket names derive from project/stack/this). */
+    name: string;
+    /** The ServiceAccount its pods run as (IRSA trust / Workload Identity binding). */
+    serviceAccount: { namespace: string; name: string };
+    /** Objects (and noncurrent versions) expire after this many days (a lifecycle rule). */
+    retentionDays: number;
+    /** protect + retainOnDelete on the bucket (the stack's protectData). */
+    protect: boolean;
+    /** Grant only this key prefix (S3: the IAM policy's object resources and a ListBucket prefix condition); whole bucket when absent. */
+    prefix?: string;
+    /**
+     * Also grant s3:DeleteObject (e.g. Loki's compactor); by default the pods only write and read, and the
+     * lifecycle rule expires what they wrote. GCS: objectAdmin either way (see stacks/gke/workload-bucket.ts).
+     */
+    deleteObjects?: boolean;
+}
+
+export interface WorkloadBucket {
+    bucket: pulumi.Output<string>;
+    /** What an S3 / GCS client needs besides its (ambient, workload-identity) credentials. */
+    location: { kind: "s3"; region: string } | { kind: "gcs"; project: string };
+    /** Annotations of the ServiceAccount: eks.amazonaws.com/role-arn, or iam.gke.io/gcp-service-account. */
+    serviceAccountAnnotations: Record<string, pulumi.Input<string>>;
+    /**
+     * NetworkPolicy egress rules the pods need to reach the object store: HTTPS (443) to anywhere but the
+     * instance metadata endpoint, and on GKE the metadata server that Workload Identity needs.
+     */
+    egress: k8s.types.input.networking.v1.NetworkPolicyEgressRule[];
+}
+
 /** How the target serves an app's routes (Gateway API first, Ingress as the option). */
 export interface RoutingPlatform {
     gatewayClassName: string;
@@ -65,10 +97,17 @@ export interface Platform {
     priorityClasses: { dataStores: pulumi.Input<string>; addons: pulumi.Input<string> };
     /** Which add-ons the cluster runs: this stack's own, or the referenced platform stack's. */
     installed: Addons;
+    /** With logging installed: where an app's log alert rules go (an app stack reads it from its platform; else components/addons/loki.ts LOKI_RULES). */
+    logging?: { namespace: string; rulesLabels: Record<string, string> };
     /** The target's own add-ons this stack installed (undefined when off, built in, or another stack's). */
     addons?: { metricsServer?: pulumi.Resource; gatewayController?: pulumi.Resource };
     /** Target-specific stack outputs (cluster name, kubeconfig as a secret, registry URLs...). */
     outputs: Record<string, pulumi.Input<unknown>>;
+    /**
+     * A bucket for the pods of one ServiceAccount, with its cloud identity (EKS: S3 + IRSA, GKE: GCS +
+     * Workload Identity), on own-cluster and app stacks alike; undefined on a local cluster.
+     */
+    workloadBucket?(args: WorkloadBucketArgs): WorkloadBucket;
     /** A stack that owns its cluster exports this as `platform`, for the app stacks that reference it. */
     exported?: DeepInput<PlatformOutput>;
 }

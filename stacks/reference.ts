@@ -9,7 +9,6 @@ import { parsePlatformOutput, PlatformOutput } from "../config/platform-output";
 import { resolveTlsOnPlatform } from "../config/tls";
 import { appStackHosts } from "../config/tls-section";
 import { appStackTls } from "./app-tls";
-import type { AwsContext } from "./eks/context";
 import type { Platform } from "./platform";
 
 /**
@@ -36,11 +35,9 @@ export async function referencedPlatform(cfg: StackConfig & OnPlatform): Promise
         context: out.kubernetes.context,
     });
     const controllerNamespace = cfg.routeControllerNamespace ?? out.routing.controllerNamespace;
-    // One AWS provider for what the app owns in the platform's account (its ECR repositories, certificates, records).
-    let aws: Promise<AwsContext> | undefined;
-    const awsOf = () => (aws ??= awsOfPlatform(out, cfg.platform));
-    const tls = await appStackTls(out, resolvedTls.choice, cfg.platform, awsOf);
-    const registry = await imageRegistry(cfg, out, awsOf);
+    const cloud = await appCloud(out);
+    const tls = await appStackTls(out, resolvedTls.choice, cfg.platform, cloud);
+    const registry = imageRegistry(cfg, out, cloud);
     return {
         target: out.target,
         provider,
@@ -60,7 +57,9 @@ export async function referencedPlatform(cfg: StackConfig & OnPlatform): Promise
             ingressAnnotations: out.routing.ingressAnnotations,
         },
         tls,
+        workloadBucket: cloud.workloadBucket,
         installed: addons,
+        logging: out.logging,
         outputs: { platformStack: cfg.platform, ...registry.outputs, ...tls.outputs },
     };
 }
@@ -70,8 +69,19 @@ interface AppRegistry {
     outputs: Record<string, pulumi.Input<unknown>>;
 }
 
+type AppCloud = Partial<ReturnType<typeof import("./eks/app-cloud").eksAppCloud>> &
+    Partial<Pick<ReturnType<typeof import("./gke/app-cloud").gkeAppCloud>, "gcp">> &
+    Pick<Platform, "workloadBucket">;
+
+/** What this app stack may create in the platform's cloud (loaded only for that cloud). */
+async function appCloud(out: PlatformOutput): Promise<AppCloud> {
+    if (out.identity.aws || out.registry.kind === "ecr") return (await import("./eks/app-cloud")).eksAppCloud(out);
+    if (out.identity.gcp) return (await import("./gke/app-cloud")).gkeAppCloud(out.identity.gcp);
+    return {};
+}
+
 /** Where this app's images are: under the platform's prefix or repository, or in ECR repositories of its own. */
-async function imageRegistry(cfg: StackConfig & OnPlatform, out: PlatformOutput, aws: () => Promise<AwsContext>): Promise<AppRegistry> {
+function imageRegistry(cfg: StackConfig & OnPlatform, out: PlatformOutput, cloud: AppCloud): AppRegistry {
     const registry = out.registry;
     switch (registry.kind) {
         case "prefix": {
@@ -82,14 +92,8 @@ async function imageRegistry(cfg: StackConfig & OnPlatform, out: PlatformOutput,
             return { imageRepository: (image) => `${registry.url}/${image}`, outputs: { registryUrl: registry.url } };
         case "ecr": {
             const images = [...new Set((cfg.app?.spec.tiers ?? []).filter(isStateless).map((t) => t.image))];
-            return (await import("./eks/app-repositories")).appRepositories(registry, images, await aws());
+            if (!cloud.repositories) throw new Error(`the platform stack ${out.stack} uses ECR but this stack has no AWS context`);
+            return cloud.repositories(registry, images);
         }
     }
-}
-
-/** The app stack's AWS provider, in the platform's region (its identity.aws, else its ECR registry's). */
-async function awsOfPlatform(out: PlatformOutput, platformStack: string): Promise<AwsContext> {
-    const region = out.identity.aws?.region ?? (out.registry.kind === "ecr" ? out.registry.region : undefined);
-    if (!region) throw new ConfigError([`ticketbuster:platform: the stack ${platformStack} exports no AWS region (identity.aws): run pulumi up on it`]);
-    return (await import("./eks/context")).awsContext(region);
 }

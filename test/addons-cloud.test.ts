@@ -74,7 +74,7 @@ describe("EKS add-ons by default", () => {
             [`${OIDC_ISSUER}:sub`]: "system:serviceaccount:kube-system:aws-load-balancer-controller",
             [`${OIDC_ISSUER}:aud`]: "sts.amazonaws.com",
         });
-        const policy = JSON.parse(plain(one(run.resources, "aws:iam/rolePolicy:RolePolicy").inputs).policy);
+        const policy = JSON.parse(plain(one(run.resources.filter((r) => r.name === "ticketbuster-lb-controller"), "aws:iam/rolePolicy:RolePolicy").inputs).policy);
         const actions = policy.Statement.flatMap((s: { Action: string[] }) => s.Action);
         for (const a of ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:RegisterTargets", "ec2:AuthorizeSecurityGroupIngress", "wafv2:AssociateWebACL"]) {
             expect(actions).toContain(a);

@@ -13,10 +13,10 @@ const urn = (stack: string, type: string, name: string) => `urn:pulumi:${stack}:
 const GRAFANA_PASSWORD = "test-grafana-password-3c1d";
 
 describe("addons config", () => {
-    it("defaults per target: metrics-server and gateway on (built in on GKE), monitoring off", () => {
-        expect(resolveAddons("local", {}).addons).toEqual({ metricsServer: true, gateway: true, monitoring: false });
-        expect(resolveAddons("eks", {}).addons).toEqual({ metricsServer: true, gateway: true, monitoring: false });
-        expect(resolveAddons("gke", {}).addons).toEqual({ metricsServer: false, gateway: true, monitoring: false });
+    it("defaults per target: metrics-server and gateway on (built in on GKE), monitoring and logging off", () => {
+        expect(resolveAddons("local", {}).addons).toEqual({ metricsServer: true, gateway: true, monitoring: false, logging: false });
+        expect(resolveAddons("eks", {}).addons).toEqual({ metricsServer: true, gateway: true, monitoring: false, logging: false });
+        expect(resolveAddons("gke", {}).addons).toEqual({ metricsServer: false, gateway: true, monitoring: false, logging: false });
         expect(resolveAddons("gke", { metricsServer: false, monitoring: true }).addons).toEqual({ ...ADDON_DEFAULTS.gke, monitoring: true });
     });
 

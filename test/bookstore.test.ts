@@ -8,6 +8,7 @@ import {
     containerOf,
     DEPLOYMENT,
     envOf,
+    notBackup,
     HPA,
     HTTPROUTE,
     INGRESS,
@@ -120,7 +121,7 @@ describe.each(TARGETS)("bookstore on %s", (stack) => {
     });
 
     it("claims 20Gi for PostgreSQL, 10Gi for MongoDB and 5Gi for RabbitMQ", () => {
-        const claims = Object.fromEntries(byType(r(), PVC).map((c) => [plain(c.inputs).metadata.name, plain(c.inputs).spec.resources.requests.storage]));
+        const claims = Object.fromEntries(byType(r(), PVC).filter(notBackup).map((c) => [plain(c.inputs).metadata.name, plain(c.inputs).spec.resources.requests.storage]));
         expect(claims).toEqual({ "postgres-pvc": "20Gi", "mongodb-pvc": "10Gi", "rabbitmq-pvc": "5Gi" });
     });
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { findChartDir, loadChartValues } from "../scripts/charts/chart-source";
 import { checkInstallation, InstallationInput, namespaceLevels } from "../scripts/charts/findings";
 import { parseManifest } from "../scripts/charts/helm";
+import { policiesSelectingNothing, selects } from "../scripts/charts/policies";
 import { K8sObject, missingReferences, podReferences, podTemplateOf } from "../scripts/charts/references";
 import { diffRenders, differingPaths } from "../scripts/charts/render-diff";
 import { ChartValues, mergeDefaults, unknownValueKeys } from "../scripts/charts/value-keys";
@@ -222,6 +223,48 @@ describe("one installation's findings", () => {
         expect(checkInstallation({ ...elsewhere, namespace: "unlabeled" }).findings.map((f) => f.kind)).toEqual(["missing-reference"]);
         expect(checkInstallation(elsewhere).findings.map((f) => f.kind)).toEqual(["pod-security", "pod-security", "pod-security", "pod-security"]);
         expect(namespaceLevels([restrictedNs, obj("Namespace", "kube-system")])).toEqual(new Map([["apps", "restricted"], ["kube-system", "privileged"]]));
+    });
+});
+
+describe("the program's NetworkPolicies in a chart's namespace", () => {
+    const pod = deployment("demo", { containers: [{ name: "app" }] }, "apps");
+    const policy = (name: string, podSelector: Record<string, unknown>, namespace = "apps") => obj("NetworkPolicy", name, namespace, { apiVersion: "networking.k8s.io/v1", spec: { podSelector } });
+
+    it("must each select one of the chart's pods there: a label it does not set, or no pod at all, is a finding", () => {
+        const created = [
+            policy("deny-all", {}),
+            policy("allow-demo", { matchLabels: { app: "demo" } }),
+            policy("allow-typo", { matchLabels: { app: "dmeo" } }),
+            policy("elsewhere", { matchLabels: { app: "other" } }, "other-namespace"),
+        ];
+        expect(policiesSelectingNothing([pod], created, "apps")).toEqual([
+            'NetworkPolicy/apps/allow-typo selects {"matchLabels":{"app":"dmeo"}}, which none of the chart\'s pods in apps matches (Deployment/apps/demo {"app":"demo"})',
+        ]);
+        expect(policiesSelectingNothing([obj("ConfigMap", "c", "apps")], [policy("deny-all", {})], "apps")).toEqual([
+            "NetworkPolicy/apps/deny-all selects {}, which none of the chart's pods in apps matches (the chart runs no pod there)",
+        ]);
+        const report = checkInstallation({
+            release: "demo",
+            namespace: "apps",
+            values: {},
+            chartValues: { name: "demo", defaults: {}, subcharts: {} },
+            renders: [[pod], [pod]],
+            hooks: [],
+            created: [policy("allow-typo", { matchLabels: { app: "dmeo" } })],
+        });
+        expect(report.findings.map((f) => f.kind)).toEqual(["policy-selects-nothing"]);
+    });
+
+    it("read label selectors as Kubernetes does: matchLabels and In, NotIn, Exists, DoesNotExist expressions", () => {
+        const labels = { app: "loki", tier: "db" };
+        expect(selects({}, labels)).toBe(true);
+        expect(selects({ matchLabels: { app: "loki", tier: "db" } }, labels)).toBe(true);
+        expect(selects({ matchLabels: { app: "loki", zone: "a" } }, labels)).toBe(false);
+        expect(selects({ matchExpressions: [{ key: "tier", operator: "In", values: ["db", "cache"] }] }, labels)).toBe(true);
+        expect(selects({ matchExpressions: [{ key: "tier", operator: "NotIn", values: ["db"] }] }, labels)).toBe(false);
+        expect(selects({ matchExpressions: [{ key: "zone", operator: "NotIn", values: ["a"] }] }, labels)).toBe(true);
+        expect(selects({ matchExpressions: [{ key: "app", operator: "Exists" }] }, labels)).toBe(true);
+        expect(selects({ matchExpressions: [{ key: "app", operator: "DoesNotExist" }] }, labels)).toBe(false);
     });
 });
 

@@ -89,6 +89,8 @@ export const eksCloudState: NonNullable<RunOptions["state"]> = ({ type, name, in
             return { status: { addresses: [{ type: "Hostname", value: EKS.albHostname }] } };
         case "kubernetes:networking.k8s.io/v1:Ingress":
             return { status: { loadBalancer: { ingress: [{ hostname: EKS.albHostname }] } } };
+        case "aws:s3/bucket:Bucket":
+            return { arn: `arn:aws:s3:::${inputs.bucket}` };
     }
     return undefined;
 };
@@ -108,8 +110,12 @@ export function gkeCloudState(project: string): NonNullable<RunOptions["state"]>
         switch (type) {
             case "gcp:container/cluster:Cluster":
                 return { name: GKE.clusterName, endpoint: GKE.endpoint, masterAuth: { clusterCaCertificate: GKE.caData } };
-            case "gcp:serviceaccount/account:Account":
-                return { email: `${inputs.accountId}@${project}.iam.gserviceaccount.com` };
+            case "gcp:serviceaccount/account:Account": {
+                const email = `${inputs.accountId}@${project}.iam.gserviceaccount.com`;
+                return { email, name: `projects/${project}/serviceAccounts/${email}` };
+            }
+            case "gcp:storage/bucket:Bucket":
+                return { url: `gs://${inputs.name}` };
             case "gcp:compute/router:Router":
                 return { name: `${name}-a1b2c3d` };
             case "gcp:compute/globalAddress:GlobalAddress":
@@ -132,7 +138,7 @@ export function gkeCloudState(project: string): NonNullable<RunOptions["state"]>
  */
 export function cloudStateFor(stack: string, config: Record<string, string> = {}): RunOptions["state"] {
     const file = stackConfig(stack);
-    // An app stack: its platform stack (its file here or under examples/) decides the target and so the cloud's answers.
+    // An app stack: its platform stack (its file here or under examples/) decides the cloud it creates its own resources in (ECR repositories, buckets, certificates, records).
     const platform = config.platform ?? file["ticketbuster:platform"];
     if (platform !== undefined && (config.target ?? file["ticketbuster:target"]) === undefined) {
         const platformStack = platform.split("/").pop()!;

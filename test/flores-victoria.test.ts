@@ -4,7 +4,7 @@ import { Application } from "../components/application";
 import { cloudStateFor } from "./cloud-mocks";
 import { expectConfigRejected } from "./config-errors";
 import { isSecretValue, one, plain, RunResult, runProgram, TEST_SECRETS } from "./harness";
-import { allowedEdges, byName, byType, containerOf, DEPLOYMENT, envOf, podCounts, podSpecOf, SERVICE, STATEFULSET, TARGETS } from "./targets";
+import { allowedEdges, byName, byType, containerOf, DEPLOYMENT, envOf, notBackup, podCounts, podSpecOf, SERVICE, STATEFULSET, TARGETS } from "./targets";
 
 const run = (stack: string, config: Record<string, string> = {}, secrets?: Record<string, string | undefined>) =>
     runProgram({ stack, state: cloudStateFor(stack), config: { app: "flores-victoria", ...config }, secrets });
@@ -73,7 +73,7 @@ describe.each(TARGETS)("flores-victoria on %s", (stack) => {
     });
 
     it("puts PostgreSQL on 5Gi, MongoDB on 2Gi and Redis on 1Gi", () => {
-        const claims = byType(r, "kubernetes:core/v1:PersistentVolumeClaim").map((c) => [plain(c.inputs).metadata.name, plain(c.inputs).spec.resources.requests.storage]);
+        const claims = byType(r, "kubernetes:core/v1:PersistentVolumeClaim").filter(notBackup).map((c) => [plain(c.inputs).metadata.name, plain(c.inputs).spec.resources.requests.storage]);
         expect(Object.fromEntries(claims)).toEqual({ "postgres-pvc": "5Gi", "mongodb-pvc": "2Gi", "redis-pvc": "1Gi" });
     });
 
@@ -128,7 +128,7 @@ describe.each(TARGETS)("flores-victoria on %s", (stack) => {
     });
 
     it("runs every tier under its own ServiceAccount without a token, and grants no Role (none is declared)", () => {
-        const accounts = byType(r, "kubernetes:core/v1:ServiceAccount").map((a) => plain(a.inputs));
+        const accounts = byType(r, "kubernetes:core/v1:ServiceAccount").filter(notBackup).map((a) => plain(a.inputs));
         expect(accounts.map((a) => a.metadata.name).sort()).toEqual(floresVictoria.tiers.map((t) => t.name).sort());
         for (const a of accounts) expect(a.automountServiceAccountToken, a.metadata.name).toBe(false);
         expect(byType(r, "kubernetes:rbac.authorization.k8s.io/v1:Role")).toHaveLength(0);
@@ -173,7 +173,7 @@ describe("flores-victoria: stores and RBAC", () => {
 
     it("protects the MongoDB and Redis volumes too when protectData is on", async () => {
         const r = await run("dev", { protectData: "true" });
-        const claims = byType(r, "kubernetes:core/v1:PersistentVolumeClaim").map((c) => [plain(c.inputs).metadata.name, c.protect, c.retainOnDelete]);
+        const claims = byType(r, "kubernetes:core/v1:PersistentVolumeClaim").filter(notBackup).map((c) => [plain(c.inputs).metadata.name, c.protect, c.retainOnDelete]);
         expect(claims).toEqual([
             ["postgres-pvc", true, true],
             ["mongodb-pvc", true, true],

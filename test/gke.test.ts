@@ -179,7 +179,8 @@ describe("gke stack: node pool", () => {
     });
 
     it("runs as a dedicated service account holding only the node roles, not the Compute Engine default", () => {
-        const account = one(run.resources, "gcp:serviceaccount/account:Account");
+        // The other account is the backups bucket's (stacks/gke/workload-bucket.ts).
+        const account = one(run.resources.filter((r) => r.name !== "ticketbuster-backups"), "gcp:serviceaccount/account:Account");
         const email = `${plain(account.inputs).accountId}@${PROJECT_ID}.iam.gserviceaccount.com`;
         const pool = one(run.resources, NODE_POOL);
         expect(plain(pool.inputs).nodeConfig.serviceAccount).toBe(email);

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ticketbuster } from "../apps/ticketbuster";
 import { isKubernetes, isSecretValue, one, plain, Registered, RunResult, runProgram, TEST_SECRETS } from "./harness";
+import { notBackup } from "./targets";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const STATEFULSET = "kubernetes:apps/v1:StatefulSet";
@@ -89,7 +90,7 @@ describe("local stack: the guide's topology", () => {
     });
 
     it("puts postgres on a 20Gi claim and rabbitmq on a 5Gi claim, mounted by their StatefulSets", () => {
-        const claims = run.resources.filter((r) => r.type === "kubernetes:core/v1:PersistentVolumeClaim").map((r) => plain(r.inputs));
+        const claims = run.resources.filter((r) => r.type === "kubernetes:core/v1:PersistentVolumeClaim").filter(notBackup).map((r) => plain(r.inputs));
         expect(claims.map((c) => [c.metadata.name, c.spec.resources.requests.storage, c.spec.accessModes])).toEqual([
             ["postgres-pvc", "20Gi", ["ReadWriteOnce"]],
             ["rabbitmq-pvc", "5Gi", ["ReadWriteOnce"]],
@@ -182,7 +183,7 @@ describe("local stack: wiring derived from declared dependencies", () => {
 
     it("denies all ingress, then allows exactly the declared edges plus the public frontend", () => {
         const policies = Object.fromEntries(
-            run.resources.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((r) => [plain(r.inputs).metadata.name, spec(r)]),
+            run.resources.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy").filter(notBackup).map((r) => [plain(r.inputs).metadata.name, spec(r)]),
         );
         expect(policies["default-deny-ingress"]).toEqual({ podSelector: {}, policyTypes: ["Ingress"] });
 
@@ -290,7 +291,7 @@ describe("local stack: hardening", () => {
     });
 
     it("runs each tier under its own ServiceAccount without a token", () => {
-        const accounts = run.resources.filter((r) => r.type === "kubernetes:core/v1:ServiceAccount").map((r) => plain(r.inputs));
+        const accounts = run.resources.filter((r) => r.type === "kubernetes:core/v1:ServiceAccount").filter(notBackup).map((r) => plain(r.inputs));
         expect(accounts.map((a) => a.metadata.name).sort()).toEqual(ticketbuster.tiers.map((t) => t.name).sort());
         for (const a of accounts) expect(a.automountServiceAccountToken).toBe(false);
         for (const w of run.resources.filter((r) => r.type === DEPLOYMENT || r.type === STATEFULSET)) {
@@ -329,7 +330,7 @@ describe("local stack: hardening", () => {
     });
 
     it("leaves database volumes unprotected on dev and protects them when protectData is on", async () => {
-        const claims = (r: RunResult) => r.resources.filter((x) => x.type === "kubernetes:core/v1:PersistentVolumeClaim");
+        const claims = (r: RunResult) => r.resources.filter((x) => x.type === "kubernetes:core/v1:PersistentVolumeClaim").filter(notBackup);
         expect(claims(run).map((c) => [c.protect, c.retainOnDelete])).toEqual([
             [false, false],
             [false, false],
@@ -340,8 +341,8 @@ describe("local stack: hardening", () => {
             ["postgres-pvc", true, true],
             ["rabbitmq-pvc", true, true],
         ]);
-        // Only the data is protected: the rest of the stack can still be replaced or destroyed.
-        expect(protectedRun.resources.filter((r) => r.protect)).toHaveLength(2);
+        // Only the data is protected (the stores' volumes and the backups volume): the rest can still be replaced or destroyed.
+        expect(protectedRun.resources.filter((r) => r.protect).map((r) => plain(r.inputs).metadata.name).sort()).toEqual(["backups", "postgres-pvc", "rabbitmq-pvc"]);
     });
 
     it("starts the tiers that use a data store after it, and the seed job after postgres", () => {

@@ -66,8 +66,8 @@ describe("the per-target monitor table", () => {
 
 describe("the chart check's capture of the program", () => {
     it("turns on every add-on a target accepts (metrics-server stays off on GKE, which runs its own)", () => {
-        expect(everyAddonOn("local")).toEqual({ metricsServer: true, gateway: true, monitoring: true });
-        expect(everyAddonOn("gke")).toEqual({ metricsServer: false, gateway: true, monitoring: true });
+        expect(everyAddonOn("local")).toEqual({ metricsServer: true, gateway: true, monitoring: true, logging: true });
+        expect(everyAddonOn("gke")).toEqual({ metricsServer: false, gateway: true, monitoring: true, logging: true });
     });
 
     it("finds every chart registration of each stack with its release, namespace and values", async () => {
@@ -86,12 +86,19 @@ describe("the chart check's capture of the program", () => {
         expect(found).toEqual({
             dev: [
                 "cert-manager@v1.21.1 cert-manager/cert-manager",
+                "fluent-bit@0.58.1 fluent-bit/fluent-bit",
                 "kube-prometheus-stack@77.11.1 monitoring/monitoring",
+                "loki@18.11.0 loki/loki",
                 "metrics-server@3.12.2 metrics-server/kube-system",
                 "traefik@37.1.1 traefik/traefik",
             ],
-            eks: ["aws-load-balancer-controller@1.14.0 aws-load-balancer-controller/kube-system", "kube-prometheus-stack@77.11.1 monitoring/monitoring"],
-            gke: ["kube-prometheus-stack@77.11.1 monitoring/monitoring"],
+            eks: [
+                "aws-load-balancer-controller@1.14.0 aws-load-balancer-controller/kube-system",
+                "fluent-bit@0.58.1 fluent-bit/fluent-bit",
+                "kube-prometheus-stack@77.11.1 monitoring/monitoring",
+                "loki@18.11.0 loki/loki",
+            ],
+            gke: ["fluent-bit@0.58.1 fluent-bit/fluent-bit", "kube-prometheus-stack@77.11.1 monitoring/monitoring", "loki@18.11.0 loki/loki"],
         });
     });
 });

@@ -45,7 +45,7 @@ describe.each(Object.keys(PLATFORMS) as Target[])("platform stack on %s", (targe
         expect(appObjects(r)).toEqual([]);
         expect(r.resources.filter((x) => x.type === "aws:ecr/repository:Repository")).toEqual([]);
         const charts = r.resources.filter((x) => x.type === HELM).map((x) => plain(x.inputs).chart).sort();
-        const expected = { local: ["cert-manager", "kube-prometheus-stack", "metrics-server", "traefik"], eks: ["aws-load-balancer-controller", "kube-prometheus-stack"], gke: ["kube-prometheus-stack"] }[target];
+        const expected = { local: ["cert-manager", "fluent-bit", "kube-prometheus-stack", "loki", "metrics-server", "traefik"], eks: ["aws-load-balancer-controller", "kube-prometheus-stack"], gke: ["kube-prometheus-stack"] }[target];
         expect(charts).toEqual(expected);
         const cluster = { local: "pulumi:providers:kubernetes", eks: "eks:index:Cluster", gke: "gcp:container/cluster:Cluster" }[target];
         expect(r.resources.some((x) => x.type === cluster)).toBe(true);
@@ -57,7 +57,15 @@ describe.each(Object.keys(PLATFORMS) as Target[])("platform stack on %s", (targe
         expect(out.version).toBe(PLATFORM_OUTPUT_VERSION);
         expect(out.target).toBe(target);
         expect(out.stack).toBe(`ticketbuster/${PLATFORMS[target]}`);
-        expect(out.addons).toEqual({ local: { metricsServer: true, gateway: true, monitoring: true }, eks: { metricsServer: true, gateway: true, monitoring: true }, gke: { metricsServer: false, gateway: true, monitoring: true } }[target]);
+        expect(out.addons).toEqual(
+            {
+                local: { metricsServer: true, gateway: true, monitoring: true, logging: true },
+                eks: { metricsServer: true, gateway: true, monitoring: true, logging: false },
+                gke: { metricsServer: false, gateway: true, monitoring: true, logging: false },
+            }[target],
+        );
+        // Where an app stack puts its log alert rules: only a platform that runs logging says (examples/local's does).
+        expect(out.logging).toEqual(target === "local" ? { namespace: "loki", rulesLabels: { loki_rule: "1" } } : undefined);
         expect(out.monitoring).toEqual({ namespace: "monitoring", selectorLabels: {} });
         const routing = { local: ["traefik", "traefik", 8000], eks: ["alb", "alb", 80], gke: ["gke-l7-global-external-managed", "gce", 80] }[target];
         expect([out.routing.gatewayClassName, out.routing.ingressClassName, out.routing.listenerPort]).toEqual(routing);

@@ -8,7 +8,7 @@ import * as path from "path";
 export interface PgServer {
     port: number;
     /** Runs SQL (a file or a string) with psql; returns stdout, throws with stderr on error. */
-    psql(args: { file?: string; sql?: string; db?: string }): string;
+    psql(args: { file?: string; sql?: string; db?: string; transaction?: boolean }): string;
     /** Runs a query and returns the single value it prints. */
     scalar(sql: string, db?: string): string;
     createDatabase(name: string): void;

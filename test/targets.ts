@@ -28,6 +28,8 @@ export const HTTPROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
 export const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
 
 export const nameOf = (r: Registered): string => plain(r.inputs).metadata.name;
+/** Not one of the app's backup objects (components/backups.ts labels them component=backup): the app's own tiers. */
+export const notBackup = (r: Registered): boolean => plain(r.inputs).metadata?.labels?.["app.kubernetes.io/component"] !== "backup";
 export const byType = (run: RunResult, type: string) => run.resources.filter((r) => r.type === type);
 /** Kubernetes name -> plain inputs, for every object of a type. */
 export const objects = (run: RunResult, type: string): Record<string, any> =>

@@ -25,6 +25,8 @@ export interface AppMonitorsArgs {
     /** The app's namespace. */
     namespace: string;
     labels: Record<string, string>;
+    /** The cluster runs the logging add-on: the dashboard gets a logs panel per tier. */
+    logs?: boolean;
 }
 
 /**
@@ -46,7 +48,7 @@ export function appMonitors(
         `${name}-dashboard`,
         {
             metadata: { name: `${app.name}-dashboard`, namespace: NAMESPACES.monitoring, labels: { ...labels, grafana_dashboard: "1" } },
-            data: { [`${app.name}.json`]: JSON.stringify(appDashboard(app.name, namespace)) },
+            data: { [`${app.name}.json`]: JSON.stringify(appDashboard(app.name, namespace, args.logs ? app.tiers.map((t) => t.name) : undefined)) },
         },
         inMonitoring,
     );

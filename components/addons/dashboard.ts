@@ -1,5 +1,10 @@
-/** A Grafana dashboard for one app namespace: requests, errors, latency, pods and HPA replicas. */
-export function appDashboard(app: string, namespace: string): Record<string, unknown> {
+import { LOKI_DATASOURCE_UID } from "./loki";
+
+/**
+ * A Grafana dashboard for one app namespace: requests, errors, latency, pods and HPA replicas; with `logTiers` (the
+ * cluster runs the logging add-on) a logs panel per tier below them.
+ */
+export function appDashboard(app: string, namespace: string, logTiers?: string[]): Record<string, unknown> {
     const ns = `namespace="${namespace}"`;
     const panel = (id: number, title: string, expr: string, legend: string, unit: string) => ({
         id,
@@ -36,6 +41,20 @@ export function appDashboard(app: string, namespace: string): Record<string, unk
                 "{{horizontalpodautoscaler}}",
                 "short",
             ),
+            ...(logTiers ?? []).map((tier, i) => logsPanel(6 + i, tier, namespace)),
         ],
+    };
+}
+
+/** A tier's lines (Fluent Bit's `app` label is the tier), newest first, full width under the metric panels. */
+function logsPanel(id: number, tier: string, namespace: string) {
+    return {
+        id,
+        title: `${tier} logs`,
+        type: "logs",
+        datasource: { type: "loki", uid: LOKI_DATASOURCE_UID },
+        gridPos: { h: 8, w: 24, x: 0, y: 24 + (id - 6) * 8 },
+        options: { showTime: true, wrapLogMessage: true, enableLogDetails: true, sortOrder: "Descending" },
+        targets: [{ refId: "A", expr: `{namespace="${namespace}", app="${tier}"}` }],
     };
 }

@@ -101,6 +101,36 @@ export const CHARTS = {
                 "no hooks left out: the one hook, the startupapicheck Job, is turned off",
         },
     },
+    /**
+     * Loki 3.7.6, single binary (issue 20). The OSS chart left grafana/loki (its production/helm/loki is Grafana Enterprise
+     * Logs only since 7.0.0) for grafana-community/helm-charts on 2026-03-16, forked at 6.55.0: this is that chart.
+     */
+    loki: {
+        chart: "loki",
+        version: "18.11.0",
+        repo: "https://grafana-community.github.io/helm-charts",
+        source: { github: "grafana-community/helm-charts", path: "charts/loki" },
+        checked: {
+            date: "2026-11-29",
+            result:
+                "clean on dev, eks and gke (no hooks left out: the canary, Helm test, gateway and memcached caches are off). Keys inside " +
+                "loki.{limits_config,compactor,rulerConfig,analytics,commonConfig,schemaConfig} are Loki's own configuration, open maps to " +
+                "the check: checked against Loki v3.7.6's configuration reference instead",
+        },
+    },
+    /** Fluent Bit 5.1.1 as a DaemonSet (issue 20). */
+    fluentBit: {
+        chart: "fluent-bit",
+        version: "0.58.1",
+        repo: "https://fluent.github.io/helm-charts",
+        source: { github: "fluent/helm-charts", path: "charts/fluent-bit" },
+        checked: {
+            date: "2026-11-29",
+            result:
+                "clean on dev, eks and gke (no hooks left out: the test Pod is off). config.* is Fluent Bit's own configuration text: its " +
+                "keys checked against the v5.1.1 sources (out_loki, filter_kubernetes, in_tail, record_modifier, flb_config.h)",
+        },
+    },
 } satisfies Record<string, PinnedChart>;
 
 /**
@@ -124,7 +154,7 @@ export const IMAGES = {
 };
 
 /** Namespaces the add-ons run in. */
-export const NAMESPACES = { traefik: "traefik", monitoring: "monitoring", certManager: "cert-manager" };
+export const NAMESPACES = { traefik: "traefik", monitoring: "monitoring", certManager: "cert-manager", loki: "loki", fluentBit: "fluent-bit" };
 
 /** The Helm chart args of a pinned chart (repositoryOpts.repo: never an unpinned `oci://...:latest`). */
 export const chartArgs = (c: PinnedChart) => ({ chart: c.chart, version: c.version, repositoryOpts: { repo: c.repo } });

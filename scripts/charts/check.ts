@@ -10,7 +10,8 @@
  *   (c) a pod its namespace's Pod Security level (the program's `pod-security.kubernetes.io/enforce`
  *       label; none: privileged) refuses, per the v1.33 standards;
  *   (d) two renders that differ (a diff on every `pulumi up`), unless versions.ts explains why the
- *       chart keeps it stable in the cluster and the program sets the value that does it.
+ *       chart keeps it stable in the cluster and the program sets the value that does it;
+ *   (e) a NetworkPolicy the program puts in the chart's namespace that selects none of its pods.
  * It also lists the hooks helm.v4.Chart leaves out.
  *
  * Chart sources: see chart-source.ts for the layout and scripts/charts/extract.sh to make it from the

@@ -18,9 +18,9 @@
 # tooling does; the templates, values.yaml and values.schema.json are copied unchanged by that tooling.
 #
 # Dependencies (Chart.yaml `dependencies`): one without a repository (or file://) is already in the
-# tree; one from `https://<org>.github.io/<repo>` is extracted, recursively, from the mirror
+# tree; one from `https://<org>.github.io/<repo>` (or a repository SOURCE_OF below maps) is extracted, recursively, from the mirror
 # `$CHART_MIRRORS/<org>+<repo>/repo` (default CHART_MIRRORS: the directory above the given mirror,
-# which is how the `fetch` tool lays mirrors out), chart path `charts/<name>` or `<name>` (at the
+# which is how the `fetch` tool lays mirrors out), chart path `charts/<name>`, `<name>` or `helm/<name>` (at the
 # release tag, else HEAD). A version range such as `0.12.*` resolves to the highest
 # `<name>-<version>` tag inside it that is not newer than the parent's commit: what
 # `helm dependency update` picked when the parent was released.
@@ -92,16 +92,25 @@ matches() {
     [[ "$v" =~ $re ]]
 }
 
+# Chart repositories not served from GitHub Pages: the GitHub repository that holds their charts
+# (MinIO's, a dependency of the Loki chart, keeps its chart in helm/minio of minio/minio).
+declare -A SOURCE_OF=([https://charts.min.io]=minio/minio)
+
 while IFS=$'\t' read -r dname dversion drepo; do
     [[ -n "$dname" ]] || continue
     if [[ -z "$drepo" || "$drepo" == file://* ]]; then
         [[ -f "$OUT/charts/$dname/Chart.yaml" ]] || die "$NAME: local dependency $dname is not in charts/$dname"
         continue
     fi
-    [[ "$drepo" =~ ^https://([A-Za-z0-9_.-]+)\.github\.io/([A-Za-z0-9_.-]+)/?$ ]] ||
-        die "$NAME: dependency $dname from $drepo: only https://<org>.github.io/<repo> repositories map to a mirror"
-    dgit="$MIRRORS/${BASH_REMATCH[1]}+${BASH_REMATCH[2]}/repo"
-    [[ -d "$dgit" ]] || die "$NAME: dependency $dname needs the mirror $dgit (fetch github:${BASH_REMATCH[1]}/${BASH_REMATCH[2]})"
+    if [[ -n "${SOURCE_OF[${drepo%/}]:-}" ]]; then
+        dsource="${SOURCE_OF[${drepo%/}]}"
+    elif [[ "$drepo" =~ ^https://([A-Za-z0-9_.-]+)\.github\.io/([A-Za-z0-9_.-]+)/?$ ]]; then
+        dsource="${BASH_REMATCH[1]}/${BASH_REMATCH[2]}"
+    else
+        die "$NAME: dependency $dname from $drepo: only https://<org>.github.io/<repo> repositories (and ${!SOURCE_OF[*]}) map to a mirror"
+    fi
+    dgit="$MIRRORS/${dsource/\//+}/repo"
+    [[ -d "$dgit" ]] || die "$NAME: dependency $dname needs the mirror $dgit (fetch github:$dsource)"
     resolved=""
     if [[ "$dversion" =~ ^=?[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
         resolved="${dversion#=}"
@@ -120,7 +129,7 @@ while IFS=$'\t' read -r dname dversion drepo; do
     # Where the chart lived at its release (charts move: grafana's left grafana/helm-charts later).
     dpath=""
     for rev in "refs/tags/$dname-$resolved" HEAD; do
-        for p in "charts/$dname" "$dname"; do
+        for p in "charts/$dname" "$dname" "helm/$dname"; do
             if git --git-dir="$dgit" cat-file -e "$rev:$p/Chart.yaml" 2>/dev/null; then dpath="$p"; break 2; fi
         done
     done

@@ -3,12 +3,13 @@
  * from its renders and the program's own objects. Pure: the helm runs happen in check.ts.
  */
 import type { StableInCluster } from "../../components/addons/versions";
+import { policiesSelectingNothing } from "./policies";
 import { enforcedLevel, PodSecurityLevel, podSecurityViolations } from "./pod-security";
 import { K8sObject, missingReferences, namespaceOf, objectId, podTemplateOf } from "./references";
 import { diffRenders } from "./render-diff";
 import { ChartValues, unknownValueKeys } from "./value-keys";
 
-export type FindingKind = "missing-reference" | "unknown-value" | "pod-security" | "render-diff" | "not-pinned";
+export type FindingKind = "missing-reference" | "unknown-value" | "pod-security" | "render-diff" | "not-pinned" | "policy-selects-nothing";
 
 export interface Finding {
     kind: FindingKind;
@@ -73,6 +74,8 @@ export function checkInstallation(x: InstallationInput): InstallationReport {
             findings.push({ kind: "pod-security", message: `${objectId(o, x.namespace)}: namespace ${ns} enforces "${level}": ${v.reason} (${v.detail})` });
         }
     }
+
+    for (const message of policiesSelectingNothing(render, x.created, x.namespace)) findings.push({ kind: "policy-selects-nothing", message });
 
     for (const d of diffRenders(render, second, x.namespace)) {
         const known = x.stableInCluster?.find((s) => s.objects.includes(d.kindName));

@@ -1,11 +1,11 @@
-import { AwsContext, awsContext } from "./context";
+import type { AwsContext } from "./context";
 import { registry } from "./registry";
 
 /**
  * An app stack on an EKS platform owns its ECR repositories (`<project>-<stack>/<image>`), made with
  * the platform's policy in the platform's region; destroying the app stack deletes them.
  */
-export function appRepositories(platform: { region: string; keepImages: number; forceDelete: boolean }, images: string[], x: AwsContext = awsContext(platform.region)) {
+export function appRepositories(x: AwsContext, platform: { keepImages: number; forceDelete: boolean }, images: string[]) {
     const repositories = registry(x, platform, images);
     return {
         imageRepository: (image: string) => {

@@ -12,6 +12,7 @@ import { ecrRegistryHost, eksRouting, LBC_NLB_ANNOTATIONS, NLB_ANNOTATIONS } fro
 import { eksTls } from "./host-tls";
 import { registry } from "./registry";
 import { storage } from "./storage";
+import { workloadBuckets } from "./workload-bucket";
 
 /**
  * An EKS cluster in its own VPC, nodes in the private subnets, EBS-backed storage, one ECR repository
@@ -58,7 +59,8 @@ export function eksPlatform(cfg: StackConfig & OwnCluster & { target: "eks" }): 
         // The controller's webhooks (a Service mutator, failurePolicy Fail) refuse the app's Services until its
         // pods serve them: every app object waits for the chart (a component dependency waits for its Deployment).
         dependsOn: [gp3, ebsCsi, ...(addons.gatewayController ? [addons.gatewayController] : [])],
-        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring },
+        workloadBucket: workloadBuckets(x, { oidcProviderArn: eksCluster.oidcProviderArn, oidcIssuer: eksCluster.oidcIssuer, accountId }),
+        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring, logging: cfg.addons.logging },
         addons,
         outputs: {
             region: c.region,

@@ -4,28 +4,30 @@ import { Provider as GcpProvider } from "@pulumi/gcp/provider";
 import * as pulumi from "@pulumi/pulumi";
 import type { GkeConfig } from "../../config/gke";
 
-/** What every part of the GKE target shares: names, labels, the GCP provider. */
-export interface GkeContext {
-    c: GkeConfig;
+/** What every GCP resource of a stack shares: names, labels, the GCP provider (project and region). */
+export interface GcpContext {
     project: string;
     stack: string;
     labels: Record<string, string>;
     onGcp: pulumi.CustomResourceOptions;
 }
 
-export function gkeContext(c: GkeConfig): GkeContext {
+/** What every part of the GKE target shares: the GCP context and the target's config. */
+export interface GkeContext extends GcpContext {
+    c: GkeConfig;
+}
+
+/** Project, region and labels for every GCP resource come from this one provider. */
+export function gcpContext(gcpProject: string, region: string): GcpContext {
     const project = pulumi.getProject();
     const stack = pulumi.getStack();
     const labels = { project: labelValue(project), stack: labelValue(stack) };
-    // Project, region and labels for every GCP resource come from this one provider.
-    const gcpProvider = new GcpProvider("gcp", { project: c.project, region: c.region, defaultLabels: labels });
-    return { c, project, stack, labels, onGcp: { provider: gcpProvider } };
+    const gcpProvider = new GcpProvider("gcp", { project: gcpProject, region, defaultLabels: labels });
+    return { project, stack, labels, onGcp: { provider: gcpProvider } };
 }
 
-/** An app stack's own GCP provider (its certificates and records), in the platform's project and region. */
-export function gcpAppContext(gcpProject: string, region: string): pulumi.CustomResourceOptions {
-    const labels = { project: labelValue(pulumi.getProject()), stack: labelValue(pulumi.getStack()) };
-    return { provider: new GcpProvider("gcp", { project: gcpProject, region, defaultLabels: labels }) };
+export function gkeContext(c: GkeConfig): GkeContext {
+    return { c, ...gcpContext(c.project, c.region) };
 }
 
 /** GCP label values: lowercase letters, digits, '_' and '-', at most 63 characters. */

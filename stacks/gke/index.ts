@@ -11,9 +11,8 @@ import { execKubeconfig } from "./exec-kubeconfig";
 import { network } from "./network";
 import { nodes } from "./nodes";
 import { registry } from "./registry";
-
+import { workloadBuckets } from "./workload-bucket";
 import { GKE_STORAGE_CLASS, gkeRouting, workloadIdentityPool } from "./conventions";
-
 
 /**
  * A VPC-native GKE cluster in its own network, one autoscaled node pool running as a dedicated service
@@ -49,7 +48,8 @@ export function gkePlatform(cfg: StackConfig & OwnCluster & { target: "gke" }): 
         routing: gkeRouting(cfg.routeClassName, cfg.routeControllerNamespace),
         tls: gkeTls(cfg.tls, x.onGcp),
         imageRepository: (image) => pulumi.interpolate`${registryUrl}/${image}`,
-        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring },
+        workloadBucket: workloadBuckets(x, { project: c.project, region: c.region, workloadIdentityPool: workloadIdentityPool(c.project) }),
+        installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring, logging: cfg.addons.logging },
         outputs: {
             gcpProject: c.project,
             location: c.location,

@@ -10,8 +10,14 @@ import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP_NAMES, APPS } from "../../apps";
+import { backedUpStores } from "../../apps/stores";
 import { clientPorts, isStateless, isStore } from "../../apps/wiring";
-import { renderManifests } from "../../scripts/render/manifests";
+import { backupApp, destinationOf, restoreJob } from "../../components/backup-scripts";
+import { BACKUP_CLAIM } from "../../components/backups";
+import { followJob } from "../../scripts/backups/jobs";
+import { Kubectl } from "../../scripts/backups/kubectl";
+import { stringify, parse } from "yaml";
+import { renderManifests, renderObjects } from "../../scripts/render/manifests";
 import { CLUSTER_TOOLS, clusterDown, clusterUp, e2eOverlay, e2eScript, ROOT, useCluster, useToolchain } from "../../scripts/e2e/session";
 import { GATEWAY_API, servesApi } from "../../config/cluster-apis";
 import { localClusterProblem } from "../../scripts/preflight";
@@ -19,13 +25,17 @@ import { expectedPods, isReady, kubectl } from "./kube";
 
 const skip = process.env.TICKETBUSTER_SKIP_E2E === "1";
 useCluster("e2e-objects");
-/** Enough static PVs of the right sizes for the app with the most volumes (Ticketing: six of 1Gi). */
-/** Two apps side by side on one platform (TicketBuster and Bookstore) need two 20Gi volumes at once. */
-const STATIC_PVS = "20Gi 20Gi 10Gi 5Gi 5Gi 5Gi 2Gi 1Gi 1Gi 1Gi 1Gi 1Gi 1Gi";
+/**
+ * Enough static PVs of the right sizes for the app with the most volumes (Ticketing: six of 1Gi), each
+ * app's `backups` volume (10Gi), and two apps side by side on one platform (TicketBuster and Bookstore:
+ * two 20Gi volumes, Bookstore's MongoDB 10Gi, two backups volumes).
+ */
+const STATIC_PVS = "20Gi 20Gi 10Gi 10Gi 10Gi 10Gi 5Gi 5Gi 5Gi 2Gi 1Gi 1Gi 1Gi 1Gi 1Gi 1Gi";
 const FIELD_MANAGER = "--field-manager=ticketbuster-e2e";
 const TLS = JSON.stringify({ mode: "self-signed" });
 
 let k: ReturnType<typeof kubectl>;
+let kubeconfig: string;
 let crds: string;
 /** What the program's and the driver's Gateway API checks said of the bare cluster, then with the CRDs applied. */
 const gatewayApi: { before?: boolean; after?: boolean; preflightBefore?: string; preflightAfter?: string } = {};
@@ -44,7 +54,8 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
         useToolchain(CLUSTER_TOOLS);
         process.env.E2E_STATIC_PVS = STATIC_PVS;
         const cluster = clusterUp();
-        k = kubectl(cluster.kubeconfig);
+        kubeconfig = cluster.kubeconfig;
+        k = kubectl(kubeconfig);
         // The real kubectl against the real API server (the unit tests' stand-in is for mocks only).
         const env = { ...process.env, TICKETBUSTER_KUBECTL: "kubectl" };
         const config: Record<string, string> = { kubeconfig: cluster.kubeconfig, kubeContext: cluster.context, app: "bookstore", addons: JSON.stringify({ gateway: false }) };
@@ -116,7 +127,8 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
                 k.items(["get", "pvc", "-n", ns]).map((c: any) => [c.metadata.name, [c.status.phase, c.status.capacity?.storage]]),
             );
             const expected = Object.fromEntries(app.tiers.filter(isStore).map((t) => [t.storage.claimName, ["Bound", t.storage.size]]));
-            expect(claims).toEqual(expected);
+            // And the local target's backups volume (backup.size, default 10Gi).
+            expect(claims).toEqual({ ...expected, [BACKUP_CLAIM]: ["Bound", "10Gi"] });
         });
 
         it("completes the seed Job (if any) and keeps the HPAs, Secrets and PodDisruptionBudgets", async () => {
@@ -135,6 +147,32 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
             const pdbs = k.items(["get", "pdb", "-n", ns]).map((p: any) => p.metadata.name).sort();
             const multi = app.tiers.filter(isStateless).filter((t) => Math.max(t.replicas, t.autoscaling?.minReplicas ?? 0) >= 2);
             expect(pdbs).toEqual(multi.map((t) => t.name).sort());
+        });
+
+        it("accepts a backup CronJob per backed-up store; a Job from each (npm run backup's way) and a restore Job complete", async () => {
+            const stores = backedUpStores(app.tiers);
+            const crons = k.items(["get", "cronjobs", "-n", ns]);
+            expect(crons.map((c: any) => c.metadata.name).sort()).toEqual(stores.map((t) => backupApp(t.name)).sort());
+            for (const c of crons) expect(c.spec).toMatchObject({ schedule: "0 2 * * *", concurrencyPolicy: "Forbid", suspend: false });
+            const driver = new Kubectl(["--kubeconfig", kubeconfig]);
+            const lines: string[] = [];
+            for (const tier of stores) {
+                const job = `${backupApp(tier.name)}-e2e`;
+                const created = k.run(["-n", ns, "create", "job", job, `--from=cronjob/${backupApp(tier.name)}`]);
+                expect(created.ok, created.stderr).toBe(true);
+                expect(await followJob(driver, ns, job, ["dump", "upload"], (l) => lines.push(l), 300_000), job).toBe("Complete");
+            }
+            // The restore Job of `npm run restore`, for the first store: admitted (restricted Pod Security) and run.
+            const [first] = stores;
+            const target = { kind: "pvc" as const, claim: BACKUP_CLAIM };
+            const restore = restoreJob({ tier: first, target, destination: destinationOf(target), backup: "latest", namespace: ns, name: `${first.name}-restore-e2e`, app: app.name });
+            const created = k.run(["create", "-f", "-"], JSON.stringify(restore));
+            expect(created.ok, created.stderr).toBe(true);
+            expect(await followJob(driver, ns, restore.metadata.name, ["download", "restore"], (l) => lines.push(l), 300_000)).toBe("Complete");
+            expect(lines.some((l) => l.startsWith("pod "))).toBe(true);
+            for (const job of k.items(["get", "jobs", "-n", ns, "-l", "app.kubernetes.io/component=backup"])) {
+                expect((await k.runAsync(["-n", ns, "delete", "job", job.metadata.name, "--wait=true"])).ok).toBe(true);
+            }
         });
 
         it.runIf(app.routes)("accepts the routes as a Gateway and HTTPRoute, and as an Ingress", () => {
@@ -220,6 +258,9 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
                 dirs[stack] = path.join(base, stack);
                 await renderManifests({ stack, outDir: dirs[stack], config: appOverlay() });
             }
+            // The earlier cases' all-in-one stacks applied the same cluster-wide objects (PriorityClasses, ClusterIssuers) under
+            // their own field manager: the platform starts on a cluster where nothing of it exists yet.
+            await k.runAsync(["delete", "-f", dirs[PLATFORM], "--ignore-not-found", "--wait=true", "--timeout=300s"]);
         }, 600_000);
 
         it("applies the platform once and each app stack under its own field manager: no object has two owners", () => {
@@ -231,17 +272,20 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
             const platformObjects = fs.readdirSync(dirs[PLATFORM]).length;
             expect(platformObjects).toBeGreaterThanOrEqual(5);
             for (const stack of [PLATFORM, ...Object.keys(APP_STACKS)]) {
-                const objects = k.json(["get", "-f", dirs[stack]]);
+                const objects = k.json(["get", "-f", dirs[stack], "--show-managed-fields"]);
                 for (const o of objects.items ?? [objects]) {
                     expect(managers(o), `${o.kind}/${o.metadata.name}`).toEqual([stack]);
                 }
             }
         });
 
+        /** The tiers' pods and, the platform running monitoring, the exporters the app stack adds beside its stores. */
+        const podsOf = (stack: string, appName: string) => expectedPods(appName) + fs.readdirSync(dirs[stack]).filter((f) => /-deployment-.*-exporter\.yaml$/.test(f)).length;
+
         it("runs both apps, each in its namespace, every pod Ready", async () => {
-            for (const app of Object.values(APP_STACKS)) {
+            for (const [stack, app] of Object.entries(APP_STACKS)) {
                 const selector = `app.kubernetes.io/part-of=${app.name},app.kubernetes.io/component!=seed`;
-                await waitFor(`${expectedPods(app.name)} ready pods of ${app.name}`, () => k.items(["get", "pods", "-n", app.name, "-l", selector]).filter(isReady).length === expectedPods(app.name));
+                await waitFor(`${podsOf(stack, app.name)} ready pods of ${app.name}`, () => k.items(["get", "pods", "-n", app.name, "-l", selector]).filter(isReady).length === podsOf(stack, app.name));
             }
         });
 
@@ -253,7 +297,7 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
             expect(before(PLATFORM)).toBe(platformBefore);
             expect(before("ticketbuster-local")).toBe(ticketbusterBefore);
             const selector = "app.kubernetes.io/part-of=ticketbuster,app.kubernetes.io/component!=seed";
-            expect(k.items(["get", "pods", "-n", "ticketbuster", "-l", selector]).filter(isReady).length).toBe(expectedPods("ticketbuster"));
+            expect(k.items(["get", "pods", "-n", "ticketbuster", "-l", selector]).filter(isReady).length).toBe(podsOf("ticketbuster-local", "ticketbuster"));
         });
 
         afterAll(async () => {
@@ -307,6 +351,86 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
             const left = k.run(["get", "all,servicemonitors,podmonitors,prometheusrules", "-A", "-l", `app.kubernetes.io/part-of=${ns}`, "-o", "name"]);
             expect(left.stdout.trim()).toBe("");
             e2eScript("cluster.sh", "recycle-pvs");
+        });
+    });
+
+    describe("the logging add-on's own objects on every app (Loki's and Fluent Bit's charts need a download)", () => {
+        /** What the logging add-on creates besides its charts: its namespaces, policies, rules and Grafana's datasource (with monitoring's namespace). */
+        const own = (o: any) =>
+            ["loki", "fluent-bit"].includes(o.metadata.namespace) ||
+            (o.kind === "Namespace" && ["loki", "fluent-bit", "monitoring"].includes(o.metadata.name)) ||
+            (o.kind === "ConfigMap" && o.metadata.name === "loki-datasource");
+        const dirs: Record<string, string> = {};
+
+        beforeAll(async () => {
+            const base = fs.mkdtempSync(path.join(os.tmpdir(), "tb-manifests-logging-"));
+            for (const appName of APP_NAMES) {
+                const rendered = await renderObjects({
+                    stack: "dev",
+                    app: appName,
+                    config: { ...e2eOverlay(), addons: JSON.stringify({ metricsServer: false, gateway: false, monitoring: true, logging: true }) },
+                });
+                dirs[appName] = path.join(base, appName);
+                fs.mkdirSync(dirs[appName]);
+                rendered.objects.filter(own).forEach((o, i) => fs.writeFileSync(path.join(dirs[appName], `${String(i).padStart(3, "0")}-${o.kind}-${o.metadata.name}.yaml`.toLowerCase()), stringify(o)));
+            }
+        }, 600_000);
+
+        it.each(APP_NAMES)("the API server accepts them with %s: namespaces, policies, its rules and the datasource", (appName) => {
+            const applied = k.run(["apply", "--server-side", FIELD_MANAGER, "-f", dirs[appName]]);
+            expect(applied.stderr).toBe("");
+            expect(applied.ok).toBe(true);
+            expect(applied.stdout.trim().split("\n")).toHaveLength(fs.readdirSync(dirs[appName]).length);
+            const ns = APPS[appName].name;
+            const rules = k.json(["get", "configmap", `log-alerts-${ns}`, "-n", "loki"]);
+            expect(rules.metadata.labels.loki_rule).toBe("1");
+            expect(parse(rules.data[`${ns}.yaml`]).groups[0].rules.map((r: any) => r.alert)).toEqual(["TierLoggingErrors", "CrashLoopSignature"]);
+            expect(k.json(["get", "configmap", "loki-datasource", "-n", "monitoring"]).metadata.labels.grafana_datasource).toBe("1");
+            expect(k.items(["get", "networkpolicies", "-n", "loki"]).map((p: any) => p.metadata.name).sort()).toEqual([
+                "allow-dns",
+                "allow-from-loki",
+                "allow-to-loki",
+                "default-deny-egress",
+                "default-deny-ingress",
+            ]);
+            expect(k.items(["get", "networkpolicies", "-n", "fluent-bit"]).map((p: any) => p.metadata.name).sort()).toEqual([
+                "allow-dns",
+                "allow-from-fluent-bit",
+                "default-deny-egress",
+                "default-deny-ingress",
+            ]);
+            const diff = k.run(["diff", "--server-side", FIELD_MANAGER, "-f", dirs[appName]]);
+            expect(diff.stdout).toBe("");
+        });
+
+        it("keeps every app's rules side by side in Loki's namespace", () => {
+            const names = k.items(["get", "configmaps", "-n", "loki", "-l", "loki_rule=1"]).map((c: any) => c.metadata.name).sort();
+            expect(names).toEqual(APP_NAMES.map((a) => `log-alerts-${APPS[a].name}`).sort());
+        });
+
+        it("admits a log collector's hostPath pod in Fluent Bit's namespace only: Loki's stays restricted", () => {
+            const collector = (namespace: string) =>
+                JSON.stringify({
+                    apiVersion: "v1",
+                    kind: "Pod",
+                    metadata: { name: "collector", namespace },
+                    spec: {
+                        containers: [{ name: "c", image: "busybox:1.36", volumeMounts: [{ name: "varlog", mountPath: "/var/log", readOnly: true }] }],
+                        volumes: [{ name: "varlog", hostPath: { path: "/var/log" } }],
+                    },
+                });
+            const inFluentBit = k.run(["create", "--dry-run=server", "-f", "-"], collector("fluent-bit"));
+            expect(inFluentBit.ok, inFluentBit.stderr).toBe(true);
+            const inLoki = k.run(["create", "--dry-run=server", "-f", "-"], collector("loki"));
+            expect(inLoki.ok).toBe(false);
+            expect(inLoki.stderr).toMatch(/violates PodSecurity "restricted:latest".*hostPath/s);
+        });
+
+        it("deleting its namespaces (and monitoring's) leaves nothing", async () => {
+            for (const namespace of ["loki", "fluent-bit", "monitoring"]) {
+                expect((await k.runAsync(["delete", "namespace", namespace, "--wait=true", "--timeout=300s"])).ok).toBe(true);
+            }
+            expect(k.run(["get", "configmaps,networkpolicies", "-A", "-l", "loki_rule=1", "-o", "name"]).stdout.trim()).toBe("");
         });
     });
 });

@@ -80,6 +80,28 @@ async function exportDeployment(): Promise<Record<string, unknown>> {
     return (await stack.exportStack()).deployment as Record<string, unknown>;
 }
 
+/** Each claim of the app, the volume bound to it and that volume's identity. */
+function claimsAndVolumes(): Record<string, unknown> {
+    return Object.fromEntries(
+        k.items(["get", "pvc", "-n", NS]).map((c: any) => {
+            const pv = k.json(["get", "pv", c.spec.volumeName]);
+            return [c.metadata.name, { uid: c.metadata.uid, phase: c.status.phase, volume: c.spec.volumeName, volumeUid: pv.metadata.uid, claimRef: pv.spec.claimRef?.uid }];
+        }),
+    );
+}
+
+/** `pulumi state unprotect --all` through the Automation API (export, clear the flags, import). */
+async function unprotectAll(): Promise<string[]> {
+    const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+    const stack = await LocalWorkspace.selectStack({ stackName: STACK, workDir: ROOT }, { envVars: { PULUMI_BACKEND_URL: `file://${backendDir}` } });
+    const state = await stack.exportStack();
+    const resources = (state.deployment as { resources: { urn: string; protect?: boolean }[] }).resources;
+    const protectedUrns = resources.filter((r) => r.protect).map((r) => r.urn);
+    for (const r of resources) delete r.protect;
+    await stack.importStack(state);
+    return protectedUrns;
+}
+
 /** Secrets the driver cannot generate (a Stripe key), set encrypted in the e2e stack's config. */
 async function setSecrets(values: Record<string, string>): Promise<void> {
     const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
@@ -140,7 +162,8 @@ describe.skipIf(skip)("e2e: pulumi up/destroy against a real API server", { time
         const claims = Object.fromEntries(
             k.items(["get", "pvc", "-n", NS]).map((c: any) => [c.metadata.name, [c.status.phase, c.spec.resources.requests.storage]]),
         );
-        expect(claims).toEqual({ "postgres-pvc": ["Bound", "20Gi"], "rabbitmq-pvc": ["Bound", "5Gi"] });
+        expect(claims).toEqual({ "postgres-pvc": ["Bound", "20Gi"], "rabbitmq-pvc": ["Bound", "5Gi"], backups: ["Bound", "10Gi"] });
+        expect(k.items(["get", "cronjobs", "-n", NS]).map((c: any) => c.metadata.name).sort()).toEqual(["postgres-backup", "rabbitmq-backup"]);
         const hpa = k.json(["get", "hpa", "order-worker", "-n", NS]);
         expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([1, 10]);
         const jobs = k.items(["get", "jobs", "-n", NS]);
@@ -210,7 +233,43 @@ describe.skipIf(skip)("e2e: pulumi up/destroy against a real API server", { time
         expect(changedCount(settled.changes)).toBe(0);
     });
 
-    it("6. destroy leaves no object of the app in the cluster", async () => {
+    it("6. with protectData on, destroy refuses, says how to proceed and deletes nothing", async () => {
+        writeStackFile({ replicas: JSON.stringify({ "api-gateway": 3 }), imageTag: "1.0.1", protectData: "true" });
+        await drive("up");
+        const before = claimsAndVolumes();
+        expect(Object.keys(before).sort()).toEqual(["backups", "postgres-pvc", "rabbitmq-pvc"]);
+        await expect(drive("destroy")).rejects.toThrow(
+            /Refusing to destroy e2e: it holds protected data \(protectData\)[\s\S]*Nothing was deleted[\s\S]*pulumi state unprotect --all --yes --stack e2e[\s\S]*--adopt[\s\S]*pulumi config set protectData false/,
+        );
+        expect(claimsAndVolumes()).toEqual(before);
+        expect(appPods().filter(isReady)).toHaveLength(12);
+    });
+
+    it("7. a volume kept on delete is reattached by the next up (same claim, same PV UID, so the same data)", async () => {
+        const before = claimsAndVolumes();
+        // What protectData protects here: the two stores' claims and the backups volume.
+        expect((await unprotectAll()).map((urn) => urn.split("::").pop()).sort()).toEqual(["backups-volume", "postgres-data", "rabbitmq-data"]);
+        await drive("destroy");
+        // retainOnDelete: the namespace and the claims stay, bound to the same volumes; the rest is gone.
+        expect(k.run(["get", "namespace", NS]).ok).toBe(true);
+        expect(k.items(["get", "deployments,statefulsets,cronjobs", "-n", NS])).toEqual([]);
+        expect(claimsAndVolumes()).toEqual(before);
+
+        // --adopt: this up takes the existing namespace and claims over instead of failing on AlreadyExists.
+        await drive("up", { env: { PULUMI_K8S_UPSERT_EXISTING_OBJECTS: "true" } });
+        // kwok runs no containers, so the volume's identity stands for its content: the same claim
+        // object, bound to the same PV (UID), whose claimRef is that claim; the stores mount it again.
+        expect(claimsAndVolumes()).toEqual(before);
+        await waitFor("12 ready pods on the kept volumes", () => appPods().filter(isReady).length === 12);
+        const postgres = k.json(["get", "statefulset", "postgres", "-n", NS]).spec.template.spec.volumes.find((v: any) => v.persistentVolumeClaim);
+        expect(postgres.persistentVolumeClaim.claimName).toBe("postgres-pvc");
+
+        // Back to an unprotected stack, so that the next step can tear everything down.
+        writeStackFile({ replicas: JSON.stringify({ "api-gateway": 3 }), imageTag: "1.0.1", protectData: "false" });
+        await drive("up");
+    });
+
+    it("8. destroy leaves no object of the app in the cluster", async () => {
         await drive("destroy");
         expect(k.run(["get", "namespace", NS]).ok).toBe(false);
         const leftovers = k.run(["get", "all,pvc,secrets,configmaps,networkpolicies,serviceaccounts,hpa,pdb", "-A", "-l", "app.kubernetes.io/part-of=ticketbuster", "-o", "name"]);
