@@ -324,8 +324,9 @@ describe("local stack: hardening", () => {
         expect(k8sObjects().length).toBeGreaterThan(30);
         for (const r of k8sObjects()) {
             expect(r.provider, `${r.type} ${r.name}`).toMatch(/::pulumi:providers:kubernetes::local::/);
-            if (TLS_MACHINERY.includes(r.name)) expect(plain(r.inputs).metadata.namespace, r.name).toBe("cert-manager");
-            else if (!CLUSTER_SCOPED.includes(r.type)) expect(plain(r.inputs).metadata.namespace, r.name).toBe("ticketbuster");
+            if (CLUSTER_SCOPED.includes(r.type)) expect(plain(r.inputs).metadata.namespace, r.name).toBeUndefined();
+            else if (TLS_MACHINERY.includes(r.name)) expect(plain(r.inputs).metadata.namespace, r.name).toBe("cert-manager");
+            else expect(plain(r.inputs).metadata.namespace, r.name).toBe("ticketbuster");
         }
     });
 
