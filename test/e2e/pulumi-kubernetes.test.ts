@@ -12,15 +12,19 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import { APP_NAMES, APPS } from "../../apps";
 import { ticketbuster } from "../../apps/ticketbuster";
+import { backedUpStores } from "../../apps/stores";
 import { isStore } from "../../apps/wiring";
+import { BACKUP_CLAIM } from "../../components/backups";
 import { changedCount, DriverOptions, runStack } from "../../scripts/driver";
 import {
     CLUSTER_TOOLS,
     clusterDown,
     clusterUp,
     E2E_STACK as STACK,
+    e2eOverlay,
     e2eScript,
     ENGINE_TOOLS,
     hasTools,
@@ -127,6 +131,9 @@ async function waitFor<T>(what: string, check: () => T | undefined | false, seco
 describe.skipIf(skip)("e2e: pulumi up/destroy against a real API server", { timeout: 900_000 }, () => {
     beforeAll(() => {
         ({ backendDir } = useToolchain(TOOLS));
+        // Static PVs for the largest app alone (Ticketing: six 1Gi claims and its backups volume) and for
+        // TicketBuster and Bookstore side by side (two 20Gi, three 10Gi, two 5Gi).
+        process.env.E2E_STATIC_PVS = "20Gi 20Gi 10Gi 10Gi 10Gi 10Gi 5Gi 5Gi 5Gi 2Gi 1Gi 1Gi 1Gi 1Gi 1Gi 1Gi";
         cluster = clusterUp();
         k = kubectl(cluster.kubeconfig);
         // What a cluster's controllers would bring (the kwok test does the same): the Gateway API and the
@@ -293,7 +300,11 @@ describe.skipIf(skip)("e2e: pulumi up/destroy against a real API server", { time
             // The claim asks for the seed's size; the static PV it binds may be larger (kwok has no provisioner).
             const claims = k.items(["get", "pvc", "-n", ns]);
             expect(Object.fromEntries(claims.map((c: any) => [c.metadata.name, [c.status.phase, c.spec.resources.requests.storage]]))).toEqual(
-                Object.fromEntries(app.tiers.filter(isStore).map((t) => [t.storage.claimName, ["Bound", t.storage.size]])),
+                Object.fromEntries([
+                    ...app.tiers.filter(isStore).map((t) => [t.storage.claimName, ["Bound", t.storage.size]]),
+                    // The local target's backups volume (backup.size, default 10Gi) wherever a store is backed up.
+                    ...(backedUpStores(app.tiers).length > 0 ? [[BACKUP_CLAIM, ["Bound", "10Gi"]]] : []),
+                ]),
             );
             for (const c of claims) expect(gibibytes(c.status.capacity.storage), c.metadata.name).toBeGreaterThanOrEqual(gibibytes(c.spec.resources.requests.storage));
             for (const job of k.items(["get", "jobs", "-n", ns])) expect(job.status.succeeded, job.metadata.name).toBe(1);
@@ -311,6 +322,56 @@ describe.skipIf(skip)("e2e: pulumi up/destroy against a real API server", { time
             const left = k.run(["get", "all,pvc,secrets,configmaps,networkpolicies,serviceaccounts,hpa,pdb", "-A", "-l", `app.kubernetes.io/part-of=${app.name}`, "-o", "name"]);
             expect(left.ok).toBe(true);
             expect(left.stdout.trim()).toBe("");
+        });
+    });
+
+    /**
+     * Issue 17 through the real engine: a local platform stack and two app stacks that reference it through
+     * the file backend's StackReference, on one API server; destroying one app leaves the other and the platform.
+     */
+    describe("one cluster, many apps: a platform stack and two app stacks", () => {
+        const PLATFORM = "e2e-platform";
+        const APP_STACKS = { "e2e-ticketbuster": APPS.ticketbuster, "e2e-bookstore": APPS.bookstore };
+        const file = (stack: string) => path.join(ROOT, `Pulumi.${stack}.yaml`);
+        const on = (stack: string, action: DriverOptions["action"]) => runStack({ stack, action, backendUrl: `file://${backendDir}`, onOutput: (o) => log.push(o) });
+        const uidsIn = (ns: string) => k.run(["get", "all,pvc,secrets,configmaps,networkpolicies", "-n", ns, "-o", "jsonpath={range .items[*]}{.metadata.uid}{\"\\n\"}{end}"]).stdout;
+        const podsOf = (app: { name: string }) => k.items(["get", "pods", "-n", app.name, "-l", `app.kubernetes.io/part-of=${app.name},app.kubernetes.io/component!=seed`]);
+
+        beforeAll(() => {
+            e2eScript("cluster.sh", "recycle-pvs");
+            const { addons, storageClass } = e2eOverlay();
+            // The cluster's keys on the platform (no chart can be fetched here: the charted add-ons stay off; the
+            // Gateway API comes from the CRDs applied above), the app's keys on each app stack.
+            fs.writeFileSync(file(PLATFORM), stringify({ config: Object.fromEntries(Object.entries({ target: "local", app: "none", kubeconfig: cluster.kubeconfig, kubeContext: cluster.context, storageClass, addons: JSON.parse(addons) }).map(([key, v]) => [`ticketbuster:${key}`, v])) }));
+            for (const [stack, app] of Object.entries(APP_STACKS)) {
+                fs.writeFileSync(file(stack), stringify({ config: { "ticketbuster:platform": `organization/ticketbuster/${PLATFORM}`, "ticketbuster:app": app.name, "ticketbuster:imageTag": "1.0.0", "ticketbuster:frontendServiceType": "NodePort", "ticketbuster:protectData": "false" } }));
+            }
+        });
+        afterAll(() => {
+            for (const stack of [PLATFORM, ...Object.keys(APP_STACKS)]) fs.rmSync(file(stack), { force: true });
+        });
+
+        it("deploys the platform, then each app stack onto it: both apps Ready in their namespaces", async () => {
+            await on(PLATFORM, "up");
+            for (const [stack, app] of Object.entries(APP_STACKS)) {
+                const up = await on(stack, "up");
+                expect([up.outputs.target.value, up.outputs.app.value, up.outputs.namespace.value]).toEqual(["local", app.name, app.name]);
+                await waitFor(`${expectedPods(app.name)} ready pods of ${app.name}`, () => podsOf(app).filter(isReady).length === expectedPods(app.name), 180);
+            }
+            for (const stack of [PLATFORM, ...Object.keys(APP_STACKS)]) expect(changedCount((await on(stack, "preview")).changes), stack).toBe(0);
+        });
+
+        it("destroying one app stack leaves the other app and the platform untouched; then the platform goes last", async () => {
+            const ticketbusterBefore = uidsIn("ticketbuster");
+            const classesBefore = k.run(["get", "priorityclass", "ticketbuster-data-stores", "ticketbuster-addons", "-o", "jsonpath={.items[*].metadata.uid}"]).stdout;
+            await on("e2e-bookstore", "destroy");
+            expect(k.run(["get", "namespace", "bookstore"]).ok).toBe(false);
+            expect(uidsIn("ticketbuster")).toBe(ticketbusterBefore);
+            expect(k.run(["get", "priorityclass", "ticketbuster-data-stores", "ticketbuster-addons", "-o", "jsonpath={.items[*].metadata.uid}"]).stdout).toBe(classesBefore);
+            expect(podsOf(APPS.ticketbuster).filter(isReady).length).toBe(expectedPods("ticketbuster"));
+            await on("e2e-ticketbuster", "destroy");
+            expect((await on(PLATFORM, "destroy")).changes.delete).toBeGreaterThan(0);
+            expect(k.run(["get", "namespace", "ticketbuster"]).ok).toBe(false);
         });
     });
 });
