@@ -9,7 +9,9 @@ import { Application, ReleaseArgs } from "./components/application";
 import { appBackups } from "./components/backups";
 import { readSqlDir } from "./components/sql-seed-job";
 import { AppDeployment, loadConfig, NO_APP, StackConfig } from "./config";
+import { defaultHost } from "./config/tls";
 import { createPlatform, Platform } from "./stacks";
+import { routeTls, routeUrl, tlsOutput } from "./stacks/route-tls";
 import { loggingAccess, loggingArgs } from "./stacks/logging";
 
 /**
@@ -26,6 +28,7 @@ export async function main(): Promise<Record<string, unknown>> {
         app: cfg.app?.spec.name ?? NO_APP,
         ...(application ? application.outputs : {}),
         addons,
+        tls: tlsOutput(platform.tls),
         ...platform.outputs,
         ...(platform.exported ? { platform: platform.exported } : {}),
     };
@@ -40,7 +43,7 @@ function deployApp(cfg: StackConfig, deployment: AppDeployment, platform: Platfo
     }
     const releases = releasesOf(cfg, deployment, platform);
     const routing = platform.routing;
-    const routeHost = cfg.routeHost ?? app.routes?.host;
+    const routeHost = cfg.routeHost ?? (app.routes && defaultHost(app.routes.host, platform.tls.choice.dns));
     const resource = new Application(
         app.name,
         {
@@ -66,6 +69,7 @@ function deployApp(cfg: StackConfig, deployment: AppDeployment, platform: Platfo
                 sources: routing.sources,
                 ingressAnnotations: routing.ingressAnnotations,
                 dependsOn: routing.dependsOn,
+                ...routeTls(platform.tls),
             },
         },
         { providers: { kubernetes: platform.provider }, dependsOn: platform.dependsOn },
@@ -90,7 +94,7 @@ function deployApp(cfg: StackConfig, deployment: AppDeployment, platform: Platfo
             namespace: resource.namespace.metadata.name,
             backups: backups?.outputs,
             frontendUrl: resource.publicService && publicUrl(resource.publicService),
-            routes: app.routes && `http://${routeHost}/ (${cfg.routing})`,
+            routes: app.routes && `${routeUrl(platform.tls, routeHost!)} (${cfg.routing})`,
             images,
             seedJob: resource.seedJob?.job.metadata.name,
         },
@@ -120,6 +124,8 @@ function addonsBeside(cfg: StackConfig, platform: Platform, application?: Return
                             routing: cfg.routing,
                             className: routeClassName(cfg, platform.routing),
                             listenerPort: platform.routing.listenerPort,
+                            ingressAnnotations: platform.routing.ingressAnnotations,
+                            ...routeTls(platform.tls),
                         }
                       : undefined,
               }
@@ -150,13 +156,13 @@ function addonsBeside(cfg: StackConfig, platform: Platform, application?: Return
         monitoring: installed.monitoring,
         logging: installed.logging,
         cloudflareTunnel: cfg.addons.cloudflareTunnelToken !== undefined,
-        grafana: installed.monitoring ? grafanaAccess(cfg) : undefined,
+        grafana: installed.monitoring ? grafanaAccess(cfg, platform) : undefined,
         logs: installed.logging ? loggingAccess(cfg, installed.monitoring) : undefined,
     };
 }
 
-function grafanaAccess(cfg: StackConfig): string {
-    if (cfg.target !== undefined && cfg.addons.grafanaHost) return `http://${cfg.addons.grafanaHost}/`;
+function grafanaAccess(cfg: StackConfig, platform: Platform): string {
+    if (cfg.target !== undefined && cfg.addons.grafanaHost) return routeUrl(platform.tls, cfg.addons.grafanaHost);
     const password = cfg.target !== undefined ? "pulumi config get grafanaAdminPassword" : `pulumi config get grafanaAdminPassword --stack ${cfg.platform}`;
     return `kubectl port-forward -n monitoring svc/monitoring-grafana 3000:80 (user admin, password: ${password})`;
 }

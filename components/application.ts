@@ -21,7 +21,8 @@ import {
 import type { Routing } from "../config/schema";
 import { CanaryRelease, canaryName, stableName } from "./canary-release";
 import { DataStore } from "./data-store";
-import { NetworkPolicies } from "./network-policies";
+import type { HostTlsFactory } from "./host-tls";
+import { NetworkPolicies, NetworkPoliciesArgs } from "./network-policies";
 import { contentHash, labelsFor, Ownership } from "./pod";
 import { POSTGRES_UID } from "./postgres";
 import { Routes } from "./routes";
@@ -64,6 +65,12 @@ export interface ApplicationArgs {
         ingressAnnotations?: Record<string, string>;
         /** The controller (and its CRDs) the routes wait for. */
         dependsOn?: pulumi.Resource[];
+        /** HTTPS for the host (stacks/ make the certificate); left out, plain HTTP. */
+        tls?: HostTlsFactory;
+        /** Annotations of the route objects (e.g. that plain HTTP was chosen). */
+        annotations?: Record<string, string>;
+        /** Pods the controller must reach besides the routed tiers (the ACME HTTP-01 solver's). */
+        routedPods?: NetworkPoliciesArgs["routedPods"];
     };
 }
 
@@ -185,6 +192,7 @@ export class Application extends pulumi.ComponentResource {
                 publicTiers: publicTiers(app).map(tierPorts),
                 routedTiers: args.routes ? routedTiers(app) : [],
                 routeSources: args.routes?.sources ?? [],
+                ...(args.routes?.routedPods ? { routedPods: args.routes.routedPods } : {}),
                 external: Object.fromEntries(app.tiers.filter(isStateless).filter((t) => t.external?.length).map((t) => [t.name, t.external ?? []])),
                 scrapers: args.scrapers,
                 metricsTiers: app.tiers.filter(isStateless).flatMap((t) => {
@@ -218,6 +226,8 @@ export class Application extends pulumi.ComponentResource {
                     className: r.className,
                     listenerPort: r.listenerPort,
                     ingressAnnotations: r.ingressAnnotations,
+                    tls: r.tls,
+                    annotations: r.annotations,
                 },
                 // After the Services they point at; before the controller on destroy (so its load balancer goes first).
                 {

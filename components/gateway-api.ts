@@ -14,11 +14,26 @@ export interface GatewayListener {
     port: number;
     hostname?: pulumi.Input<string>;
     allowedRoutes?: { namespaces: { from: "Same" | "All" } };
+    /** HTTPS: terminated here, with the certificate's Secret (left out where the controller takes it from elsewhere). */
+    tls?: ListenerTls;
+}
+
+export interface ListenerTls {
+    mode: "Terminate";
+    certificateRefs?: { kind: "Secret"; name: pulumi.Input<string> }[];
+}
+
+/** A controller-specific parameters object (e.g. the AWS LB Controller's LoadBalancerConfiguration). */
+export interface GatewayInfrastructure {
+    parametersRef: { group: string; kind: string; name: pulumi.Input<string> };
 }
 
 export interface GatewaySpec {
     gatewayClassName: pulumi.Input<string>;
     listeners: GatewayListener[];
+    /** Addresses the Gateway asks for, e.g. a reserved static IP by name (NamedAddress). */
+    addresses?: { type: "NamedAddress" | "IPAddress"; value: pulumi.Input<string> }[];
+    infrastructure?: GatewayInfrastructure;
 }
 
 /** A request header that must equal a value (HTTPHeaderMatch, type Exact). */
@@ -49,14 +64,28 @@ export interface HTTPRouteRule {
 export interface HTTPRouteSpec {
     parentRefs: { name: pulumi.Input<string>; sectionName?: string }[];
     hostnames: pulumi.Input<string>[];
-    rules: HTTPRouteRule[];
+    rules: (HTTPRouteRule | HTTPRedirectRule)[];
+}
+
+/** Answers with a redirect instead of a backend (RequestRedirect filter, Gateway API core). */
+export interface HTTPRedirectRule {
+    matches: { path: { type: "PathPrefix"; value: string } }[];
+    filters: { type: "RequestRedirect"; requestRedirect: { scheme: "https"; port: number; statusCode: 301 | 302 } }[];
 }
 
 export const GATEWAY_API_VERSION = "gateway.networking.k8s.io/v1";
 
+/** What the controller reports: the addresses it serves the Gateway on (e.g. an ALB's DNS name). */
+export interface GatewayStatus {
+    addresses?: { type?: string; value: string }[];
+}
+
 export class Gateway extends k8s.apiextensions.CustomResource {
+    /** The live object's status (an output only: the undefined input is never sent). */
+    declare readonly status: pulumi.Output<GatewayStatus | undefined>;
+
     constructor(name: string, args: { metadata: ObjectMeta; spec: GatewaySpec }, opts?: pulumi.CustomResourceOptions) {
-        super(name, { apiVersion: GATEWAY_API_VERSION, kind: "Gateway", ...args }, opts);
+        super(name, { apiVersion: GATEWAY_API_VERSION, kind: "Gateway", ...args, status: undefined }, opts);
     }
 }
 

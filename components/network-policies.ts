@@ -23,6 +23,8 @@ export interface NetworkPoliciesArgs {
     routedTiers: ReachableTier[];
     /** Where routed traffic comes from. */
     routeSources: Peer[];
+    /** Pods the route controller reaches besides the routed tiers (ACME's HTTP-01 solver), by label. */
+    routedPods?: { name: string; matchLabels: Record<string, string>; ports: number[] }[];
     /** Per client pod label `app`: destinations outside the cluster it may reach. */
     external: Record<string, ExternalEndpoint[]>;
     /** Who scrapes metrics (Prometheus' namespace) when monitoring is on; none otherwise. */
@@ -111,6 +113,13 @@ export class NetworkPolicies extends pulumi.ComponentResource {
                 podSelector: { matchLabels: selectorFor(tier.name) },
                 policyTypes: ["Ingress"],
                 ingress: [{ from: args.routeSources, ports: tcp(tier.ports) }],
+            });
+        }
+        for (const pods of args.routedPods ?? []) {
+            add(`allow-routes-${pods.name}`, {
+                podSelector: { matchLabels: pods.matchLabels },
+                policyTypes: ["Ingress"],
+                ingress: [{ from: args.routeSources, ports: tcp(pods.ports) }],
             });
         }
         if (args.scrapers?.length) {

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Routing } from "../config/schema";
 import { Gateway, HTTPRoute, HTTPRouteRule } from "./gateway-api";
+import { annotationsOf, gatewayListeners, gatewayTls, HostTls, HostTlsFactory, ingressTls, redirectRoute, serviceListener } from "./host-tls";
 import { labelsFor, Ownership } from "./pod";
 
 export interface RoutesArgs {
@@ -16,6 +17,10 @@ export interface RoutesArgs {
     /** The Gateway's HTTP listener port. */
     listenerPort: number;
     ingressAnnotations?: Record<string, string>;
+    /** HTTPS for the host (the target's certificate); left out, the routes are plain HTTP. */
+    tls?: HostTlsFactory;
+    /** Annotations of every route object (e.g. that plain HTTP was chosen). */
+    annotations?: Record<string, string>;
 }
 
 export interface RoutePath {
@@ -67,33 +72,41 @@ export function pathRules(p: RoutePath): HTTPRouteRule[] {
 export class Routes extends pulumi.ComponentResource {
     readonly gateway?: Gateway;
     readonly httpRoute?: HTTPRoute;
+    /** The HTTP listener's redirect to HTTPS (with TLS). */
+    readonly redirect?: HTTPRoute;
     readonly ingress?: k8s.networking.v1.Ingress;
+    /** The host's HTTPS, as the target made it (undefined: plain HTTP). */
+    readonly tls?: HostTls;
 
     constructor(name: string, args: RoutesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ticketbuster:net:Routes", name, {}, opts);
-        const meta = { name: args.owner.partOf, namespace: args.namespace, labels: labelsFor(args.owner, args.owner.partOf, "routes") };
+        const labels = labelsFor(args.owner, args.owner.partOf, "routes");
+        const meta = { name: args.owner.partOf, namespace: args.namespace, labels, ...annotationsOf(args.annotations) };
         const parent = this;
+        const tls = (this.tls = this.hostTls(args, labels));
+        const withTls = { parent, ...(tls ? { dependsOn: tls.dependsOn } : {}) };
 
         if (args.routing === "gateway") {
+            const gatewayExtras = gatewayTls(tls);
             this.gateway = new Gateway(
                 name,
                 {
-                    metadata: meta,
+                    metadata: { ...meta, ...annotationsOf(args.annotations, gatewayExtras.annotations) },
                     spec: {
                         gatewayClassName: args.className,
-                        listeners: [
-                            { name: "http", protocol: "HTTP", port: args.listenerPort, hostname: args.host, allowedRoutes: { namespaces: { from: "Same" } } },
-                        ],
+                        listeners: gatewayListeners(args.host, args.listenerPort, tls, { allowedRoutes: { namespaces: { from: "Same" } } }),
+                        ...gatewayExtras.spec,
                     },
                 },
-                { parent },
+                withTls,
             );
+            if (tls) this.redirect = redirectRoute(`${name}-redirect`, { ...meta, name: `${args.owner.partOf}-redirect` }, this.gateway.metadata.name, args.host, { parent });
             this.httpRoute = new HTTPRoute(
                 name,
                 {
                     metadata: meta,
                     spec: {
-                        parentRefs: [{ name: this.gateway.metadata.name, sectionName: "http" }],
+                        parentRefs: [{ name: this.gateway.metadata.name, sectionName: serviceListener(tls) }],
                         hostnames: [args.host],
                         rules: args.paths.flatMap(pathRules),
                     },
@@ -104,12 +117,14 @@ export class Routes extends pulumi.ComponentResource {
             const split = args.paths.find((p) => p.canary);
             // Config validation refuses this first (config/releases.ts); a caller that skips it gets told here.
             if (split) throw new Error(`routes: ${split.path} has a canary, which an Ingress cannot weigh; use routing gateway`);
+            const ingressExtras = ingressTls(tls);
             this.ingress = new k8s.networking.v1.Ingress(
                 name,
                 {
-                    metadata: { ...meta, annotations: args.ingressAnnotations },
+                    metadata: { ...meta, annotations: ingressAnnotations(args, ingressExtras.annotations) },
                     spec: {
                         ingressClassName: args.className,
+                        ...ingressExtras.spec,
                         rules: [
                             {
                                 host: args.host,
@@ -124,9 +139,29 @@ export class Routes extends pulumi.ComponentResource {
                         ],
                     },
                 },
-                { parent },
+                withTls,
             );
         }
+        tls?.publish?.({ gateway: this.gateway, ingress: this.ingress });
         this.registerOutputs({});
     }
+
+    /** The target's certificate for the host (its Kubernetes objects are children of this component). */
+    private hostTls(args: RoutesArgs, labels: Record<string, string>): HostTls | undefined {
+        return args.tls?.({
+            name: args.owner.partOf,
+            host: args.host,
+            namespace: args.namespace,
+            routing: args.routing,
+            routeName: args.owner.partOf,
+            services: [...new Set(args.paths.map((p) => p.service))],
+            labels,
+            parent: this,
+        });
+    }
+}
+
+/** The Ingress's annotations: the target's (e.g. the ALB's scheme), the TLS ones, the stack's; undefined when none (as before TLS). */
+function ingressAnnotations(args: RoutesArgs, tls: Record<string, pulumi.Input<string>>): Record<string, pulumi.Input<string>> | undefined {
+    return annotationsOf(args.ingressAnnotations, tls, args.annotations).annotations;
 }

@@ -11,11 +11,13 @@ import { GATEWAY_API, missingGatewayApi, needsClusterGatewayApi, servesApi } fro
 import { ConfigError } from "./errors";
 import { kubeContextProblem } from "./kube-context";
 import { releaseProblems } from "./releases";
+import type { TlsChoice, TlsRequest } from "./tls";
 import { LoggingConfig, loggingProblems, loggingSchema } from "./logging";
 import { Role, roleOf, roleProblems } from "./roles";
 import { json } from "./rules";
 import { APP_KEYS, AppConfig, appSchema, baseSchema, BaseConfig, NO_APP } from "./schema";
 import { ADDON_SECRET_KEYS, addonSecretKeys, CATALOG_SECRET_KEYS, secretKeysOf } from "./secrets";
+import { tlsSection } from "./tls-section";
 
 export { TARGETS, SERVICE_TYPES, ROUTING, NO_APP, scalableTiers } from "./schema";
 export type { Target, ServiceType, Routing } from "./schema";
@@ -23,6 +25,7 @@ export type { AddonConfig, AppStackAddons } from "./addons";
 export type { Release } from "./releases";
 export type { BackupConfig } from "./backup";
 export type { Role } from "./roles";
+export type { TlsChoice, TlsRequest, TlsMode } from "./tls";
 export { ConfigError } from "./errors";
 
 /** A data store's credentials, resolved: the username from config or the app's data, the password a secret. */
@@ -48,19 +51,25 @@ interface CommonConfig extends Omit<BaseConfig, "target" | "app" | "namespace" |
     backup: BackupConfig;
 }
 /** A stack with its own cluster (all-in-one or platform): the target and its add-ons, resolved, with their secrets. */
-export type OwnCluster = ({ target: "local" } | { target: "eks"; eks: EksConfig } | { target: "gke"; gke: GkeConfig }) & { addons: AddonConfig };
+export type OwnCluster = ({ target: "local" } | { target: "eks"; eks: EksConfig } | { target: "gke"; gke: GkeConfig }) & {
+    addons: AddonConfig;
+    /** HTTPS and DNS of the routes, resolved for the target (config/tls.ts). */
+    tls: TlsChoice;
+};
 /** An app stack: the platform stack it deploys onto, and what it asks of that platform's add-ons. */
 export interface OnPlatform {
     target?: undefined;
     platform: string;
     addons: AppStackAddons;
+    /** HTTPS and DNS as the stack asks; resolved against the platform's output (stacks/reference.ts). */
+    tls: TlsRequest;
 }
 export type StackConfig = CommonConfig & (OwnCluster | OnPlatform);
 
 /** Sections parsed only when their target is selected, so a local stack ignores cloud keys. */
 const targetSections = { eks: json(eksSchema), gke: json(gkeSchema) };
 const SECRET_KEYS: string[] = [...CATALOG_SECRET_KEYS, ...ADDON_SECRET_KEYS];
-const KNOWN_KEYS = new Set<string>([...Object.keys(baseSchema.shape), ...APP_KEYS, ...SECRET_KEYS, ...Object.keys(targetSections), "addons", "backup", "logging"]);
+const KNOWN_KEYS = new Set<string>([...Object.keys(baseSchema.shape), ...APP_KEYS, ...SECRET_KEYS, ...Object.keys(targetSections), "addons", "backup", "logging", "tls", "dns"]);
 const addonsSection = json(addonsSchema);
 const backupSection = json(backupSchema);
 const loggingSection = json(loggingSchema);
@@ -228,6 +237,8 @@ export function loadConfig(): StackConfig {
         addons = { ...resolved.addons, grafanaHost: addonsRaw.data.grafanaHost, ...addonSecrets(ns, resolved.addons, rawSecrets, problems), ...(logs ? { logs } : {}) };
     }
 
+    const tls = base.success ? tlsSection(ns, raw, base.data, addonsRaw.success ? addonsRaw.data.grafanaHost : undefined, problems, problemsOf) : undefined;
+
     // Routes as Gateway API objects on a cluster that cannot take them: refused now rather than retried and failed late.
     if (problems.length === 0 && base.success && role === "all-in-one" && base.data.target === "local" && addons && "gateway" in addons) {
         const { kubeconfig, kubeContext, routing } = base.data;
@@ -239,7 +250,7 @@ export function loadConfig(): StackConfig {
     const backup = backupSection.safeParse(raw.backup ?? "{}", { reportInput: true });
     if (!backup.success) problems.push(...problemsOf(ns, backup.error, { backup: raw.backup }, ["backup"]));
 
-    if (problems.length > 0 || !base.success || (!app && appName !== NO_APP) || !addons || !backup.success) throw new ConfigError(problems);
+    if (problems.length > 0 || !base.success || (!app && appName !== NO_APP) || !addons || !backup.success || !tls) throw new ConfigError(problems);
     const { target, platform, namespace, app: _app, ...rest } = base.data;
     return {
         ...rest,
@@ -247,6 +258,7 @@ export function loadConfig(): StackConfig {
         ...section,
         ...(platform !== undefined ? { platform } : { target }),
         role,
+        tls,
         backup: backup.data,
         app: app && { spec: app, namespace: namespace ?? app.name, secrets, credentials: credentialsOf(app, base.data, secrets) },
         addons,

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { ConfigError } from "./errors";
 import { TARGETS } from "./schema";
+import { TLS_MODES } from "./tls";
 
 export const PLATFORM_OUTPUT_VERSION = 1;
 
@@ -62,6 +63,19 @@ export const platformOutputSchema = z.object({
     }),
     /** Monitoring: where Prometheus runs (the peer the app's policies admit) and the labels its selectors need (none: it selects all). */
     monitoring: z.object({ namespace: z.string(), selectorLabels: stringMap }).optional(),
+    /**
+     * TLS capabilities (absent from outputs of platform stacks older than issue 18): the platform's mode
+     * (its app stacks' default), the Gateway's HTTPS listener port, the cert-manager ClusterIssuers it
+     * runs by the mode they serve (local), and its DNS zone (cloud; an app stack's default zone).
+     */
+    tls: z
+        .object({
+            mode: z.enum(TLS_MODES),
+            httpsPort: z.number().int(),
+            clusterIssuers: z.object({ "self-signed": z.string().optional(), acme: z.string().optional() }),
+            dns: z.object({ zone: z.string(), zoneId: z.string() }).optional(),
+        })
+        .optional(),
     /** Logging: Loki's namespace, where an app's log alert rules go (a ConfigMap with these labels, read by Loki's rules sidecar). */
     logging: z.object({ namespace: z.string(), rulesLabels: stringMap }).optional(),
     /** Hooks for an app's own cloud resources (IRSA roles, Workload Identity bindings, buckets). */

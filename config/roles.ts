@@ -4,6 +4,9 @@
  *   - platform (`target`, `app: none`): the cluster and the add-ons only, exported as `platform`;
  *   - app (`platform: <org>/<project>/<stack>`, an `app`): the app, on the referenced platform.
  * Keys that mean nothing in a role are refused, so a stack never silently ignores what it was told.
+ * `tls` and `dns` mean something in every role (config/tls.ts): a platform's are its own routes'
+ * (Grafana's) and its app stacks' defaults; an app stack's are checked against its platform's
+ * output, and it may not set `tls.acme` (the ACME account is the platform's ClusterIssuer).
  */
 import { NO_APP } from "./schema";
 

@@ -41,5 +41,6 @@ export function platformOutput(p: Omit<Platform, "exported">, args: ExportArgs):
         ...(p.installed.monitoring ? { monitoring: { namespace: NAMESPACES.monitoring, selectorLabels: {} } } : {}),
         ...(p.installed.logging ? { logging: LOKI_RULES } : {}),
         identity: args.identity,
+        tls: p.tls.exported,
     };
 }

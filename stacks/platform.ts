@@ -1,8 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { HostTlsFactory } from "../components/host-tls";
 import type { Addons } from "../config/addons";
 import type { PlatformOutput } from "../config/platform-output";
 import type { Target } from "../config/schema";
+import type { PlatformTls, TlsChoice } from "../config/tls";
 import type { DeepInput } from "./export";
 
 type NetworkPolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
@@ -55,6 +57,19 @@ export interface RoutingPlatform {
     dependsOn?: pulumi.Resource[];
 }
 
+/** HTTPS and DNS of the routes on this platform: the stack's resolved choice and how a host gets its certificate. */
+export interface TlsPlatform {
+    choice: TlsChoice;
+    /** The port of the Gateway's HTTPS listener (the controller's TLS entrypoint). */
+    httpsPort: number;
+    /** Makes a host's certificate, its listener's TLS and its DNS record; undefined when the routes are plain HTTP. */
+    forHost?: HostTlsFactory;
+    /** What the app stacks of this platform read (the platform output's `tls`). */
+    exported: PlatformTls;
+    /** Stack outputs (e.g. how to trust the local CA). */
+    outputs: Record<string, pulumi.Input<unknown>>;
+}
+
 /**
  * What a target (local, EKS, GKE), or the platform stack an app stack references, hands to the app.
  * The app never asks which target it runs on.
@@ -72,6 +87,7 @@ export interface Platform {
     /** Full image repository (no tag) for an app image name, e.g. `<ecr url>` or `ticketbuster/frontend`. */
     imageRepository(image: string): pulumi.Input<string>;
     routing: RoutingPlatform;
+    tls: TlsPlatform;
     /** Resources the app must wait for (e.g. a StorageClass or CSI add-on). */
     dependsOn?: pulumi.Resource[];
     /**

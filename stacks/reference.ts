@@ -6,6 +6,9 @@ import { resolveOnPlatform } from "../config/addons";
 import { GATEWAY_API, missingGatewayApi, needsClusterGatewayApi, servesApi } from "../config/cluster-apis";
 import { ConfigError } from "../config/errors";
 import { parsePlatformOutput, PlatformOutput } from "../config/platform-output";
+import { resolveTlsOnPlatform } from "../config/tls";
+import { appStackHosts } from "../config/tls-section";
+import { appStackTls } from "./app-tls";
 import type { Platform } from "./platform";
 
 /**
@@ -20,10 +23,12 @@ export async function referencedPlatform(cfg: StackConfig & OnPlatform): Promise
     const details = await reference.getOutputDetails("platform");
     const out = parsePlatformOutput(details.value ?? details.secretValue, cfg.platform);
     const { addons, problems } = resolveOnPlatform(cfg.addons.requests, out.addons, cfg.platform);
+    const resolvedTls = resolveTlsOnPlatform(out.tls, out.target, cfg.tls, appStackHosts(cfg.routeHost), cfg.platform);
+    problems.push(...resolvedTls.problems);
     if (needsClusterGatewayApi(cfg.routing, cfg.app?.spec.routes !== undefined, out.addons.gateway) && servesApi(out.kubernetes, GATEWAY_API) === false) {
         problems.push(missingGatewayApi(`the cluster of the platform stack ${cfg.platform}`, cfg.platform));
     }
-    if (problems.length > 0) throw new ConfigError(problems);
+    if (problems.length > 0 || !resolvedTls.choice) throw new ConfigError(problems);
 
     const provider = new k8s.Provider("platform", {
         kubeconfig: out.kubernetes.kubeconfig === undefined ? undefined : pulumi.secret(out.kubernetes.kubeconfig),
@@ -31,6 +36,7 @@ export async function referencedPlatform(cfg: StackConfig & OnPlatform): Promise
     });
     const controllerNamespace = cfg.routeControllerNamespace ?? out.routing.controllerNamespace;
     const cloud = await appCloud(out);
+    const tls = await appStackTls(out, resolvedTls.choice, cfg.platform, cloud);
     const registry = imageRegistry(cfg, out, cloud);
     return {
         target: out.target,
@@ -50,10 +56,11 @@ export async function referencedPlatform(cfg: StackConfig & OnPlatform): Promise
                 : out.routing.sources,
             ingressAnnotations: out.routing.ingressAnnotations,
         },
+        tls,
         workloadBucket: cloud.workloadBucket,
         installed: addons,
         logging: out.logging,
-        outputs: { platformStack: cfg.platform, ...registry.outputs },
+        outputs: { platformStack: cfg.platform, ...registry.outputs, ...tls.outputs },
     };
 }
 
@@ -62,7 +69,9 @@ interface AppRegistry {
     outputs: Record<string, pulumi.Input<unknown>>;
 }
 
-type AppCloud = Partial<ReturnType<typeof import("./eks/app-cloud").eksAppCloud>> & Pick<Platform, "workloadBucket">;
+type AppCloud = Partial<ReturnType<typeof import("./eks/app-cloud").eksAppCloud>> &
+    Partial<Pick<ReturnType<typeof import("./gke/app-cloud").gkeAppCloud>, "gcp">> &
+    Pick<Platform, "workloadBucket">;
 
 /** What this app stack may create in the platform's cloud (loaded only for that cloud). */
 async function appCloud(out: PlatformOutput): Promise<AppCloud> {

@@ -63,14 +63,14 @@ describe("local add-ons by default", () => {
         if (run.error) throw run.error;
     });
 
-    it("installs metrics-server (insecure kubelet TLS for Docker Desktop) and Traefik, pinned, and nothing else", () => {
+    it("installs metrics-server (insecure kubelet TLS for Docker Desktop), Traefik and cert-manager (self-signed TLS by default), pinned, and nothing else", () => {
         expect(charts(run).map((c) => `${c.inputs.chart}@${c.inputs.version}`).sort()).toEqual(
-            [`${CHARTS.metricsServer.chart}@${CHARTS.metricsServer.version}`, `${CHARTS.traefik.chart}@${CHARTS.traefik.version}`].sort(),
+            [CHARTS.metricsServer, CHARTS.traefik, CHARTS.certManager].map((c) => `${c.chart}@${c.version}`).sort(),
         );
         const ms = plain(chartNamed(run, "metrics-server").inputs);
         expect(ms.repositoryOpts).toEqual({ repo: "https://kubernetes-sigs.github.io/metrics-server/" });
         expect(ms.values.args).toEqual(["--kubelet-insecure-tls"]);
-        for (const c of charts(run)) expect(c.inputs.version).toMatch(/^[0-9]+\.[0-9]+\.[0-9]+$/);
+        for (const c of charts(run)) expect(c.inputs.version).toMatch(/^v?[0-9]+\.[0-9]+\.[0-9]+$/);
     });
 
     it("configures Traefik for Gateway API and Ingress with the class and port the routes use", () => {
@@ -102,7 +102,8 @@ describe("local add-ons by default", () => {
 
 describe("all add-ons off", () => {
     it("registers no add-on resource (the cluster's PriorityClasses stay) and no route dependency on a controller", async () => {
-        const run = await runProgram({ stack: "dev", config: { app: "proyecto06", addons: JSON.stringify({ metricsServer: false, gateway: false }) } });
+        // cert-manager follows tls.mode, not the add-on switches (test/tls.test.ts).
+        const run = await runProgram({ stack: "dev", config: { app: "proyecto06", addons: JSON.stringify({ metricsServer: false, gateway: false }), tls: '{"mode":"off"}' } });
         if (run.error) throw run.error;
         const addons = run.resources.filter((r) => r.type.startsWith("ticketbuster:addons:") || r.type === CHART);
         expect(addons.map((r) => r.type)).toEqual(["ticketbuster:addons:PriorityClasses"]);

@@ -23,6 +23,7 @@ import {
     SERVICE,
     Stack,
     TARGETS,
+    hostOn,
 } from "./targets";
 
 const JAVA = ["gateway", "user-service", "payment-service-java"];
@@ -180,8 +181,8 @@ describe.each(TARGETS)("bookstore on %s", (stack) => {
     });
 
     it("routes the seed's paths on bookstore.local to the gateway through an HTTPRoute", () => {
-        const route = plain(one(r().resources, HTTPROUTE).inputs).spec;
-        expect(route.hostnames).toEqual(["bookstore.local"]);
+        const route = plain(one(r().resources, HTTPROUTE, "bookstore").inputs).spec;
+        expect(route.hostnames).toEqual([hostOn(stack, "bookstore.local")]);
         expect(route.rules.map((x: any) => [x.matches[0].path.value, x.backendRefs[0].name, x.backendRefs[0].port])).toEqual(
             PATHS.map((p) => [p, "gateway-service", 80]),
         );
@@ -213,7 +214,7 @@ describe.each(TARGETS)("bookstore on %s with routing=ingress", (stack) => {
         if (result.error) throw result.error;
         const ingress = plain(one(result.resources, INGRESS).inputs).spec;
         expect(ingress.ingressClassName).toBe(ROUTE_CLASS[stack].ingress);
-        expect(ingress.rules[0].host).toBe("bookstore.local");
+        expect(ingress.rules[0].host).toBe(hostOn(stack, "bookstore.local"));
         expect(ingress.rules[0].http.paths.map((p: any) => [p.path, p.backend.service.name, p.backend.service.port.number])).toEqual(
             PATHS.map((p) => [p, "gateway-service", 80]),
         );

@@ -72,6 +72,10 @@ describe("scripts/charts/extract.sh", () => {
         commit(work, { "charts/app/values.yaml": "replicas: 2 # unreleased change, same version\n" }, 4_000);
         // A later sub release, after the app's: not what the app was released with.
         commit(work, { "charts/sub/Chart.yaml": chartYaml("sub", "0.1.2"), "charts/sub/values.yaml": "a: 3\n" }, 5_000, "sub-0.1.2");
+        // A chart whose release tooling writes the version (cert-manager's): v0.0.0 in git, the release tag v2.0.0.
+        const templated = "apiVersion: v2\nname: tool\n# set by the release tool\nversion: v0.0.0\nappVersion: v0.0.0\n";
+        commit(work, { "deploy/charts/tool/Chart.yaml": templated, "deploy/charts/tool/values.yaml": "image: tool\n" }, 6_000, "v2.0.0");
+        commit(work, { "deploy/charts/tool/values.yaml": "image: tool # later\n" }, 7_000, "tool-unrelated-tag");
         fs.mkdirSync(path.join(tmp, "mirrors", "example+charts"), { recursive: true });
         execFileSync("git", ["clone", "-q", "--bare", work, path.join(tmp, "mirrors", "example+charts", "repo")]);
     });
@@ -90,6 +94,18 @@ describe("scripts/charts/extract.sh", () => {
         expect(parse(fs.readFileSync(path.join(out, ".extracted"), "utf8"))).toMatchObject({ repository: "example+charts", path: "charts/app", tag: "none" });
         expect(parse(fs.readFileSync(path.join(out, "charts", "sub", ".extracted"), "utf8"))).toMatchObject({ tag: "sub-0.1.1" });
         expect(r.stderr).toContain("sub 0.1.* -> 0.1.1 (highest released by the parent's commit)");
+    });
+
+    it("sets version and appVersion as the release tooling does, for a release tag whose Chart.yaml holds the placeholder", () => {
+        const out = path.join(tmp, "sources", "tool-v2.0.0");
+        const r = extract(path.join(tmp, "mirrors", "example+charts", "repo"), "deploy/charts/tool", "v2.0.0", out);
+        expect(r.status, r.stderr).toBe(0);
+        expect(parse(fs.readFileSync(path.join(out, "Chart.yaml"), "utf8"))).toEqual({ apiVersion: "v2", name: "tool", version: "v2.0.0", appVersion: "v2.0.0" });
+        expect(fs.readFileSync(path.join(out, "values.yaml"), "utf8")).toBe("image: tool\n");
+        expect(parse(fs.readFileSync(path.join(out, ".extracted"), "utf8"))).toMatchObject({ path: "deploy/charts/tool", tag: "v2.0.0" });
+        expect(r.stderr).toContain("Chart.yaml at v2.0.0 says v0.0.0 (set at release): version and appVersion set to v2.0.0");
+        // Without a release tag of that name the placeholder names no release: refused.
+        expect(extract(path.join(tmp, "mirrors", "example+charts", "repo"), "deploy/charts/tool", "v3.0.0", path.join(tmp, "sources", "tool-v3.0.0")).status).toBe(1);
     });
 
     it("fails, naming it, for a version no commit has", () => {

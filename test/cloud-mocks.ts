@@ -3,7 +3,16 @@
  * compute), shared by the stack tests and by `npm run render`: with them the program runs to the end
  * under Pulumi mocks, without credentials. None of these values exists in any account.
  */
-import { RunOptions, runProgram, stackConfig } from "./harness";
+import { RunOptions, runProgram, stackConfig, stackFile } from "./harness";
+
+const hasStackFile = (stack: string) => {
+    try {
+        stackFile(stack);
+        return true;
+    } catch {
+        return false;
+    }
+};
 
 export const EKS = {
     account: "123456789012",
@@ -15,6 +24,9 @@ export const EKS = {
     clusterName: "ticketbuster-eks-cluster-7d1e0f3",
     server: "https://ABC.gr7.us-east-1.eks.amazonaws.com",
     launchTemplateVersion: 4,
+    /** An ALB's DNS name, as the controller writes it into a route's status. */
+    albHostname: "k8s-app-1a2b3c4d5e-1234567890.us-east-1.elb.amazonaws.com",
+    acmToken: "3f2a9c1e0b7d",
 };
 export const EKS_OIDC_ARN = `arn:aws:iam::${EKS.account}:oidc-provider/${EKS.oidcIssuer}`;
 
@@ -59,6 +71,24 @@ export const eksCloudState: NonNullable<RunOptions["state"]> = ({ type, name, in
             return { latestVersion: EKS.launchTemplateVersion };
         case "aws:ecr/repository:Repository":
             return { repositoryUrl: `${EKS.account}.dkr.ecr.${EKS.region}.amazonaws.com/${inputs.name}` };
+        case "aws:acm/certificate:Certificate":
+            return {
+                arn: `arn:aws:acm:${EKS.region}:${EKS.account}:certificate/${name}`,
+                domainValidationOptions: [
+                    {
+                        domainName: inputs.domainName,
+                        resourceRecordName: `_${EKS.acmToken}.${inputs.domainName}.`,
+                        resourceRecordType: "CNAME",
+                        resourceRecordValue: `_${EKS.acmToken}.acm-validations.aws.`,
+                    },
+                ],
+            };
+        case "aws:route53/record:Record":
+            return { fqdn: String(inputs.name).replace(/\.$/, "") };
+        case "kubernetes:gateway.networking.k8s.io/v1:Gateway":
+            return { status: { addresses: [{ type: "Hostname", value: EKS.albHostname }] } };
+        case "kubernetes:networking.k8s.io/v1:Ingress":
+            return { status: { loadBalancer: { ingress: [{ hostname: EKS.albHostname }] } } };
         case "aws:s3/bucket:Bucket":
             return { arn: `arn:aws:s3:::${inputs.bucket}` };
     }
@@ -69,6 +99,9 @@ export const GKE = {
     clusterName: "ticketbuster-gke-5e1f2a7",
     endpoint: "34.118.10.20",
     caData: Buffer.from("-----BEGIN CERTIFICATE-----\nMIIC-test-ca\n-----END CERTIFICATE-----\n").toString("base64"),
+    /** A reserved global IP (TEST-NET-3, documentation range). */
+    address: "203.0.113.80",
+    authorizationToken: "8c1f0e2d-7b6a",
 };
 
 /** What GCP would compute for a few resources; service account emails live in `project`. */
@@ -85,6 +118,15 @@ export function gkeCloudState(project: string): NonNullable<RunOptions["state"]>
                 return { url: `gs://${inputs.name}` };
             case "gcp:compute/router:Router":
                 return { name: `${name}-a1b2c3d` };
+            case "gcp:compute/globalAddress:GlobalAddress":
+                return { name: `${name}-a1b2c3d`, address: GKE.address };
+            case "gcp:certificatemanager/dnsAuthorization:DnsAuthorization":
+                return {
+                    dnsResourceRecords: [{ name: `_acme-challenge.${inputs.domain}.`, type: "CNAME", data: `${GKE.authorizationToken}.9.authorize.certificatemanager.goog.` }],
+                };
+            case "gcp:certificatemanager/certificateMap:CertificateMap":
+            case "gcp:compute/managedSslCertificate:ManagedSslCertificate":
+                return { name: `${name}-a1b2c3d` };
         }
         return undefined;
     };
@@ -96,9 +138,12 @@ export function gkeCloudState(project: string): NonNullable<RunOptions["state"]>
  */
 export function cloudStateFor(stack: string, config: Record<string, string> = {}): RunOptions["state"] {
     const file = stackConfig(stack);
-    // An app stack: its platform stack decides the cloud it creates its own resources in (ECR repositories, buckets).
-    const reference = config.platform ?? file["ticketbuster:platform"];
-    if (reference !== undefined && (config.target ?? file["ticketbuster:target"]) === undefined) return cloudStateFor(reference.split("/").pop()!);
+    // An app stack: its platform stack (its file here or under examples/) decides the cloud it creates its own resources in (ECR repositories, buckets, certificates, records).
+    const platform = config.platform ?? file["ticketbuster:platform"];
+    if (platform !== undefined && (config.target ?? file["ticketbuster:target"]) === undefined) {
+        const platformStack = platform.split("/").pop()!;
+        return hasStackFile(platformStack) ? cloudStateFor(platformStack) : undefined;
+    }
     switch (config.target ?? file["ticketbuster:target"] ?? "local") {
         case "eks":
             return eksCloudState;

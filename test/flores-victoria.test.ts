@@ -4,7 +4,7 @@ import { Application } from "../components/application";
 import { cloudStateFor } from "./cloud-mocks";
 import { expectConfigRejected } from "./config-errors";
 import { isSecretValue, one, plain, RunResult, runProgram, TEST_SECRETS } from "./harness";
-import { allowedEdges, byName, byType, containerOf, DEPLOYMENT, envOf, notBackup, podCounts, podSpecOf, SERVICE, STATEFULSET, TARGETS } from "./targets";
+import { allowedEdges, byName, byType, containerOf, DEPLOYMENT, envOf, hostOn, notBackup, podCounts, podSpecOf, SERVICE, STATEFULSET, TARGETS } from "./targets";
 
 const run = (stack: string, config: Record<string, string> = {}, secrets?: Record<string, string | undefined>) =>
     runProgram({ stack, state: cloudStateFor(stack), config: { app: "flores-victoria", ...config }, secrets });
@@ -135,9 +135,9 @@ describe.each(TARGETS)("flores-victoria on %s", (stack) => {
         expect(byType(r, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")).toHaveLength(0);
     });
 
-    it("routes / to the frontend and /api to the api-gateway on floresvictoria.local", () => {
-        const route = plain(one(r.resources, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").inputs);
-        expect(route.spec.hostnames).toEqual(["floresvictoria.local"]);
+    it("routes / to the frontend and /api to the api-gateway on floresvictoria.local (in the stack's zone)", () => {
+        const route = plain(one(r.resources, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "flores-victoria").inputs);
+        expect(route.spec.hostnames).toEqual([hostOn(stack, "floresvictoria.local")]);
         expect(route.spec.rules.map((rule: any) => [rule.matches[0].path.value, rule.backendRefs[0]])).toEqual([
             ["/", { name: "frontend", port: 80 }],
             ["/api", { name: "api-gateway", port: 80 }],

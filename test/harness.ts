@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { CLOUD_CALLS } from "./cloud-calls";
 
 /** A resource as the program registered it (inputs with secrets still wrapped). */
 export interface Registered {
@@ -21,9 +22,11 @@ export interface Registered {
     additionalSecretOutputs: string[];
     /** The URN the real engine gives it (the mock monitor qualifies the type with the parent's type only). */
     urn: string;
+    /** The customTimeouts option (empty strings where not set). */
+    customTimeouts: { create: string; update: string; delete: string };
 }
 
-type RequestOptions = Pick<Registered, "protect" | "retainOnDelete" | "dependencies" | "providers" | "additionalSecretOutputs" | "urn">;
+type RequestOptions = Pick<Registered, "protect" | "retainOnDelete" | "dependencies" | "providers" | "additionalSecretOutputs" | "urn" | "customTimeouts">;
 
 interface RegisterRequest {
     getType(): string;
@@ -34,6 +37,7 @@ interface RegisterRequest {
     getDependenciesList(): string[];
     getAdditionalsecretoutputsList(): string[];
     getProvidersMap(): { forEach(fn: (value: string, key: string) => void): void };
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
 }
 
 export interface RunOptions {
@@ -134,12 +138,13 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
                     providers: options?.providers ?? {},
                     additionalSecretOutputs: options?.additionalSecretOutputs ?? [],
                     urn: options?.urn ?? `urn:pulumi:${opts.stack}::${PROJECT}::${args.type}::${args.name}`,
+                    customTimeouts: options?.customTimeouts ?? { create: "", update: "", delete: "" },
                 });
                 const state = { ...args.inputs, ...(opts.state?.(args) ?? {}), ...stackReference(args, opts.platforms) };
                 return { id: `${args.name}-id`, state };
             },
             call(args) {
-                const answer = opts.calls?.[args.token];
+                const answer = opts.calls?.[args.token] ?? CLOUD_CALLS[args.token];
                 if (!answer) throw new Error(`unexpected invoke ${args.token} in a test`);
                 return answer(args.inputs);
             },
@@ -171,6 +176,7 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             providers,
             urn: `urn:pulumi:${opts.stack}::${PROJECT}::${qualifiedType}::${req.getName()}`,
+            customTimeouts: timeoutsOf(req),
         });
         return register(req, callback);
     };
@@ -203,6 +209,11 @@ export async function runProgram(opts: RunOptions, program: () => Promise<unknow
         await waitForRPCs();
         return { resources, outputs: {}, raw: {}, error: error as Error };
     }
+}
+
+function timeoutsOf(req: RegisterRequest): Registered["customTimeouts"] {
+    const t = req.getCustomtimeouts();
+    return { create: t?.getCreate() ?? "", update: t?.getUpdate() ?? "", delete: t?.getDelete() ?? "" };
 }
 
 /** A StackReference's outputs, as the engine reads them from the referenced stack (the platform output holds a secret). */

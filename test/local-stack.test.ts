@@ -315,14 +315,18 @@ describe("local stack: hardening", () => {
     });
 
     it("creates every Kubernetes object through the target's explicit provider, in the namespace", () => {
-        const CLUSTER_SCOPED = ["kubernetes:core/v1:Namespace", "kubernetes:scheduling.k8s.io/v1:PriorityClass"];
+        const CLUSTER_SCOPED = ["kubernetes:core/v1:Namespace", "kubernetes:scheduling.k8s.io/v1:PriorityClass", "kubernetes:cert-manager.io/v1:ClusterIssuer"];
+        // The cluster's TLS machinery: the local CA's certificate lives in cert-manager's namespace.
+        const TLS_MACHINERY = ["cluster-issuers-local-ca"];
         const providers = run.resources.filter((r) => r.type === "pulumi:providers:kubernetes");
         expect(providers.map((p) => p.name)).toEqual(["local"]);
         expect(plain(providers[0].inputs).context).toBe("docker-desktop");
         expect(k8sObjects().length).toBeGreaterThan(30);
         for (const r of k8sObjects()) {
             expect(r.provider, `${r.type} ${r.name}`).toMatch(/::pulumi:providers:kubernetes::local::/);
-            if (!CLUSTER_SCOPED.includes(r.type)) expect(plain(r.inputs).metadata.namespace, r.name).toBe("ticketbuster");
+            if (CLUSTER_SCOPED.includes(r.type)) expect(plain(r.inputs).metadata.namespace, r.name).toBeUndefined();
+            else if (TLS_MACHINERY.includes(r.name)) expect(plain(r.inputs).metadata.namespace, r.name).toBe("cert-manager");
+            else expect(plain(r.inputs).metadata.namespace, r.name).toBe("ticketbuster");
         }
     });
 

@@ -307,7 +307,7 @@ describe("logging without monitoring", () => {
         const loki = chart(r, "loki");
         expect(loki.values.loki.limits_config).toEqual({ retention_period: "168h" });
         expect(loki.values.loki.rulerConfig.alertmanager_url).toBeUndefined();
-        expect(r.resources.filter((x) => x.type === CHART).map((x) => plain(x.inputs).chart).sort()).toEqual(["fluent-bit", "loki", "metrics-server", "traefik"]);
+        expect(r.resources.filter((x) => x.type === CHART).map((x) => plain(x.inputs).chart).sort()).toEqual(["cert-manager", "fluent-bit", "loki", "metrics-server", "traefik"]);
         expect(Object.keys(objects(r, CONFIGMAP)).filter((n) => n.includes("datasource") || n.includes("dashboard"))).toEqual([]);
         expect(policies(r, "loki")["allow-to-loki"].ingress[0].from.map((p: any) => p.podSelector.matchLabels["app.kubernetes.io/name"])).toEqual(["fluent-bit"]);
         expect(policies(r, "loki")["allow-from-loki"].egress.some((e: any) => e.ports.some((p: any) => p.port === 9093))).toBe(false);

@@ -85,6 +85,7 @@ describe("the chart check's capture of the program", () => {
         }
         expect(found).toEqual({
             dev: [
+                "cert-manager@v1.21.1 cert-manager/cert-manager",
                 "fluent-bit@0.58.1 fluent-bit/fluent-bit",
                 "kube-prometheus-stack@77.11.1 monitoring/monitoring",
                 "loki@18.11.0 loki/loki",

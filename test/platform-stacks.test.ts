@@ -45,7 +45,7 @@ describe.each(Object.keys(PLATFORMS) as Target[])("platform stack on %s", (targe
         expect(appObjects(r)).toEqual([]);
         expect(r.resources.filter((x) => x.type === "aws:ecr/repository:Repository")).toEqual([]);
         const charts = r.resources.filter((x) => x.type === HELM).map((x) => plain(x.inputs).chart).sort();
-        const expected = { local: ["fluent-bit", "kube-prometheus-stack", "loki", "metrics-server", "traefik"], eks: ["aws-load-balancer-controller", "kube-prometheus-stack"], gke: ["kube-prometheus-stack"] }[target];
+        const expected = { local: ["cert-manager", "fluent-bit", "kube-prometheus-stack", "loki", "metrics-server", "traefik"], eks: ["aws-load-balancer-controller", "kube-prometheus-stack"], gke: ["kube-prometheus-stack"] }[target];
         expect(charts).toEqual(expected);
         const cluster = { local: "pulumi:providers:kubernetes", eks: "eks:index:Cluster", gke: "gcp:container/cluster:Cluster" }[target];
         expect(r.resources.some((x) => x.type === cluster)).toBe(true);

@@ -7,7 +7,9 @@ import { noHostAccess } from "../policy/policies/host-access";
 import { pinnedImages } from "../policy/policies/images";
 import { containerResources } from "../policy/policies/resources";
 import { noPlaintextSecretData } from "../policy/policies/secrets";
+import { PLAIN_HTTP_CHOSEN, routesTls } from "../policy/policies/routes-tls";
 import { restrictedSecurityContext } from "../policy/policies/security-context";
+import { PLAIN_HTTP_ANNOTATION } from "../components/host-tls";
 import { noServiceAccountToken, TOKEN_DECLARATION } from "../policy/policies/service-account-token";
 import { ResourceUnderTest, violations } from "./policy-args";
 
@@ -41,7 +43,7 @@ const deployment = (spec: Record<string, unknown> = podSpec(), annotations?: Rec
 describe("policy pack", () => {
     it("holds every policy at most once, each with a description", () => {
         expect(new Set(policies.map((p) => p.name)).size).toBe(policies.length);
-        expect(policies).toHaveLength(9);
+        expect(policies).toHaveLength(10);
         for (const p of policies) expect(p.description.length, p.name).toBeGreaterThan(20);
     });
 });
@@ -228,5 +230,48 @@ describe("gke-workload-identity-shielded-nodes", () => {
         expect(await violations(gkeWorkloadIdentityShieldedNodes, cluster({ enableShieldedNodes: false }))).toHaveLength(2);
         expect(await violations(gkeWorkloadIdentityShieldedNodes, pool({ workloadMetadataConfig: { mode: "GCE_METADATA" } }))).toHaveLength(2);
         expect(await violations(gkeWorkloadIdentityShieldedNodes, pool({ ...goodNode, shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: false } }))).toHaveLength(1);
+    });
+});
+
+describe("routes-tls-on-cloud", () => {
+    const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
+    const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
+    const http = { name: "http", protocol: "HTTP", port: 80 };
+    const https = { name: "https", protocol: "HTTPS", port: 443 };
+    const gateway = (className: string, listeners: unknown[], annotations?: Record<string, string>): ResourceUnderTest => ({
+        type: GATEWAY,
+        props: { metadata: { name: "shop", annotations }, spec: { gatewayClassName: className, listeners } },
+    });
+    const ingress = (className: string, extra: { tls?: unknown[]; annotations?: Record<string, string> } = {}): ResourceUnderTest => ({
+        type: INGRESS,
+        props: { metadata: { name: "shop", annotations: extra.annotations }, spec: { ingressClassName: className, ...(extra.tls ? { tls: extra.tls } : {}), rules: [] } },
+    });
+
+    it("reports a cloud class's plain-HTTP Gateway and Ingress", async () => {
+        for (const className of ["alb", "gke-l7-global-external-managed"]) {
+            expect(await violations(routesTls, gateway(className, [http]))).toEqual([
+                "Gateway shop serves plain HTTP on a cloud target: give the stack a DNS zone (dns.zone, dns.zoneId) for managed certificates, or set tls.mode off to choose plain HTTP explicitly.",
+            ]);
+        }
+        expect(await violations(routesTls, ingress("gce"))).toHaveLength(1);
+    });
+
+    it("passes an HTTPS listener, spec.tls and the clouds' certificate annotations", async () => {
+        expect(await violations(routesTls, gateway("alb", [http, https]))).toEqual([]);
+        expect(await violations(routesTls, ingress("alb", { tls: [{ hosts: ["shop.example.com"], secretName: "shop-tls" }] }))).toEqual([]);
+        expect(await violations(routesTls, ingress("alb", { annotations: { "alb.ingress.kubernetes.io/certificate-arn": "arn:aws:acm:us-east-1:1:certificate/x" } }))).toEqual([]);
+        expect(await violations(routesTls, ingress("gce", { annotations: { "ingress.gcp.kubernetes.io/pre-shared-cert": "shop-cert" } }))).toEqual([]);
+    });
+
+    it("passes plain HTTP chosen explicitly (the program's annotation), and local classes unless the config says cloud", async () => {
+        expect(PLAIN_HTTP_ANNOTATION).toEqual({ [PLAIN_HTTP_CHOSEN.key]: PLAIN_HTTP_CHOSEN.value });
+        expect(await violations(routesTls, gateway("alb", [http], PLAIN_HTTP_ANNOTATION))).toEqual([]);
+        expect(await violations(routesTls, gateway("traefik", [http]))).toEqual([]);
+        expect(await violations(routesTls, { ...gateway("my-nginx", [http]), config: { cloud: true } })).toHaveLength(1);
+        expect(await violations(routesTls, { ...gateway("alb", [http]), config: { cloud: false } })).toEqual([]);
+    });
+
+    it("ignores every other kind", async () => {
+        expect(await violations(routesTls, { type: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", props: { spec: { gatewayClassName: "alb" } } })).toEqual([]);
     });
 });

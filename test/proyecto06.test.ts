@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { cloudStateFor } from "./cloud-mocks";
 import { isKubernetes, isSecretValue, one, plain, RunResult, runProgram, TEST_SECRETS } from "./harness";
-import { allowedEdges, byName, byType, containerOf, DEPLOYMENT, envOf, podCounts, podSpecOf, ROUTE_CLASS, SERVICE, STATEFULSET, TARGETS } from "./targets";
+import { allowedEdges, byName, byType, containerOf, DEPLOYMENT, envOf, hostOn, podCounts, podSpecOf, ROUTE_CLASS, SERVICE, STATEFULSET, STACK_TLS, TARGETS } from "./targets";
 
 const run = (stack: string, config: Record<string, string> = {}) => runProgram({ stack, state: cloudStateFor(stack), config: { app: "proyecto06", ...config } });
 
@@ -71,9 +71,10 @@ describe.each(TARGETS)("proyecto06 on %s", (stack) => {
     it("routes / to the frontend and /api to the backend through the target's GatewayClass", () => {
         const gateway = plain(one(r.resources, "kubernetes:gateway.networking.k8s.io/v1:Gateway").inputs);
         expect(gateway.spec.gatewayClassName).toBe(ROUTE_CLASS[stack].gateway);
-        expect(gateway.spec.listeners[0]).toMatchObject({ protocol: "HTTP", hostname: "proyecto06.local" });
-        const route = plain(one(r.resources, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").inputs);
-        expect(route.spec.parentRefs).toEqual([{ name: "proyecto06", sectionName: "http" }]);
+        expect(gateway.spec.listeners[0]).toMatchObject({ protocol: "HTTP", hostname: hostOn(stack, "proyecto06.local") });
+        const route = plain(one(r.resources, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "proyecto06").inputs);
+        // With HTTPS the app is served on the https listener; http only redirects (test/tls.test.ts).
+        expect(route.spec.parentRefs).toEqual([{ name: "proyecto06", sectionName: STACK_TLS[stack].https ? "https" : "http" }]);
         expect(route.spec.rules.map((rule: any) => [rule.matches[0].path.value, rule.backendRefs[0]])).toEqual([
             ["/", { name: "frontend-service", port: 80 }],
             ["/api", { name: "backend-service", port: 8000 }],

@@ -1,5 +1,5 @@
 import { cloudStateFor } from "./cloud-mocks";
-import { plain, Registered, RunOptions, RunResult, runProgram } from "./harness";
+import { plain, Registered, RunOptions, RunResult, runProgram, stackConfig } from "./harness";
 
 export const TARGETS = ["dev", "eks", "gke"] as const;
 export type Stack = (typeof TARGETS)[number];
@@ -9,6 +9,26 @@ export const ROUTE_CLASS: Record<Stack, { gateway: string; ingress: string }> = 
     dev: { gateway: "traefik", ingress: "traefik" },
     eks: { gateway: "alb", ingress: "alb" },
     gke: { gateway: "gke-l7-global-external-managed", ingress: "gce" },
+};
+
+/**
+ * What each target stack's file says of its routes: the DNS zone that moves their host (<app>.<dns.zone>, as
+ * config/tls.ts defaultHost), and whether they are HTTPS: tls.mode where the file sets it, else the target's
+ * default (local: self-signed; a cloud: managed with a zone, plain HTTP without).
+ */
+export const STACK_TLS = Object.fromEntries(
+    TARGETS.map((stack) => {
+        const file = stackConfig(stack);
+        const zone = (JSON.parse(file["ticketbuster:dns"] ?? "null") as { zone?: string } | null)?.zone;
+        const mode = (JSON.parse(file["ticketbuster:tls"] ?? "null") as { mode?: string } | null)?.mode;
+        const local = (file["ticketbuster:target"] ?? "local") === "local";
+        return [stack, { zone, https: mode !== undefined ? mode !== "off" : local || zone !== undefined }];
+    }),
+) as Record<Stack, { zone?: string; https: boolean }>;
+/** The host an app's routes get on a stack (its catalog host, moved into the stack's zone). */
+export const hostOn = (stack: Stack, appHost: string): string => {
+    const zone = STACK_TLS[stack].zone;
+    return zone ? `${appHost.split(".")[0]}.${zone}` : appHost;
 };
 
 /** Runs the real program on a stack with its cloud mocks (EKS/GKE outputs). */

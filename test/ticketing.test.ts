@@ -23,6 +23,7 @@ import {
     Stack,
     STATEFULSET,
     TARGETS,
+    hostOn,
 } from "./targets";
 
 const APIS = ["auth", "tickets", "orders", "payments"];
@@ -180,8 +181,8 @@ describe.each(TARGETS)("ticketing on %s", (stack) => {
     });
 
     it("routes /api/users, /api/tickets, /api/orders, /api/payments and / on ticketing.local through an HTTPRoute", () => {
-        const route = plain(one(r().resources, HTTPROUTE).inputs).spec;
-        expect(route.hostnames).toEqual(["ticketing.local"]);
+        const route = plain(one(r().resources, HTTPROUTE, "ticketing").inputs).spec;
+        expect(route.hostnames).toEqual([hostOn(stack, "ticketing.local")]);
         expect(route.rules.map((x: any) => [x.matches[0].path.value, x.backendRefs[0].name, x.backendRefs[0].port])).toEqual([
             ["/api/users", "auth", 3000],
             ["/api/tickets", "tickets", 3000],
@@ -216,7 +217,7 @@ describe.each(TARGETS)("ticketing on %s with routing=ingress", (stack) => {
         if (result.error) throw result.error;
         const ingress = plain(one(result.resources, INGRESS).inputs).spec;
         expect(ingress.ingressClassName).toBe(ROUTE_CLASS[stack].ingress);
-        expect(ingress.rules[0].host).toBe("ticketing.local");
+        expect(ingress.rules[0].host).toBe(hostOn(stack, "ticketing.local"));
         expect(ingress.rules[0].http.paths.map((p: any) => [p.path, p.backend.service.name])).toEqual([
             ["/api/users", "auth"],
             ["/api/tickets", "tickets"],

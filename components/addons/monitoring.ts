@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Gateway, HTTPRoute } from "../gateway-api";
+import { annotationsOf, gatewayListeners, gatewayTls, HostTlsFactory, ingressTls, redirectRoute } from "../host-tls";
 import { AppMonitorsArgs, appMonitors } from "./app-monitors";
 import { ClusterMonitors, clusterMonitorValues } from "./cluster-monitors";
 import { chartArgs, CHARTS, NAMESPACES } from "./versions";
@@ -13,6 +14,12 @@ export interface GrafanaRoute {
     routing: "gateway" | "ingress";
     className: string;
     listenerPort: number;
+    /** The target's Ingress annotations (e.g. the ALB's scheme and target type). */
+    ingressAnnotations?: Record<string, string>;
+    /** HTTPS for the host, as for the app's routes; left out, plain HTTP. */
+    tls?: HostTlsFactory;
+    /** Annotations of the route objects (e.g. that plain HTTP was chosen). */
+    annotations?: Record<string, string>;
 }
 
 export interface MonitoringArgs {
@@ -123,39 +130,50 @@ export class Monitoring extends pulumi.ComponentResource {
     /** Grafana (the chart's `<release>-grafana` Service, port 80) on the route controller, in its own namespace. */
     private grafanaRoute(name: string, r: GrafanaRoute, namespace: pulumi.Input<string>, opts: pulumi.CustomResourceOptions) {
         const service = `${name}-grafana`;
+        const meta = { name: "grafana", namespace, ...annotationsOf(r.annotations) };
+        const labels = { "app.kubernetes.io/name": "grafana", "app.kubernetes.io/component": "routes" };
+        const tls = r.tls?.({ name: "grafana", host: r.host, namespace, routing: r.routing, routeName: "grafana", services: [service], labels, parent: this });
+        const withTls = tls ? { ...opts, dependsOn: [...((opts.dependsOn as pulumi.Resource[]) ?? []), ...tls.dependsOn] } : opts;
         if (r.routing === "ingress") {
-            new k8s.networking.v1.Ingress(
+            const extras = ingressTls(tls);
+            const ingress = new k8s.networking.v1.Ingress(
                 `${name}-grafana`,
                 {
-                    metadata: { name: "grafana", namespace },
+                    metadata: { ...meta, ...annotationsOf(r.ingressAnnotations, extras.annotations, r.annotations) },
                     spec: {
                         ingressClassName: r.className,
+                        ...extras.spec,
                         rules: [{ host: r.host, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: service, port: { number: 80 } } } }] } }],
                     },
                 },
-                opts,
+                withTls,
             );
+            tls?.publish?.({ ingress });
             return;
         }
+        const extras = gatewayTls(tls);
         const gateway = new Gateway(
             `${name}-grafana`,
             {
-                metadata: { name: "grafana", namespace },
-                spec: { gatewayClassName: r.className, listeners: [{ name: "http", protocol: "HTTP", port: r.listenerPort, hostname: r.host }] },
+                metadata: { ...meta, ...annotationsOf(r.annotations, extras.annotations) },
+                spec: { gatewayClassName: r.className, listeners: gatewayListeners(r.host, r.listenerPort, tls), ...extras.spec },
             },
-            opts,
+            withTls,
         );
+        if (tls) redirectRoute(`${name}-grafana-redirect`, { ...meta, name: "grafana-redirect" }, gateway.metadata.name, r.host, opts);
         new HTTPRoute(
             `${name}-grafana`,
             {
-                metadata: { name: "grafana", namespace },
+                metadata: meta,
                 spec: {
-                    parentRefs: [{ name: gateway.metadata.name }],
+                    // Without TLS the route attaches to the one listener (as before HTTPS existed); with it, to HTTPS only.
+                    parentRefs: [{ name: gateway.metadata.name, ...(tls ? { sectionName: "https" } : {}) }],
                     hostnames: [r.host],
                     rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ name: service, port: 80 }] }],
                 },
             },
             opts,
         );
+        tls?.publish?.({ gateway });
     }
 }

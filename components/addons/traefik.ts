@@ -9,6 +9,8 @@ export interface TraefikArgs {
     webPort: number;
     /** The add-ons' PriorityClass (components/addons/priority-classes.ts). */
     priorityClassName: pulumi.Input<string>;
+    /** HTTPS: the websecure entrypoint (the Gateway's HTTPS listener port), published on 443; left out, HTTP only. */
+    https?: { port: number };
 }
 
 /**
@@ -52,7 +54,7 @@ export class Traefik extends pulumi.ComponentResource {
                     gatewayClass: { enabled: true, name: args.className },
                     gateway: { enabled: false },
                     ingressClass: { enabled: true, isDefaultClass: false, name: args.className },
-                    ports: { web: { port: args.webPort, exposedPort: 80 }, websecure: { expose: { default: false } } },
+                    ports: args.https ? httpsPorts(args.webPort, args.https.port) : { web: { port: args.webPort, exposedPort: 80 }, websecure: { expose: { default: false } } },
                     service: { type: "LoadBalancer" },
                     resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
                     // The chart's defaults set no seccomp profile, which the namespace's "restricted" level requires;
@@ -65,4 +67,17 @@ export class Traefik extends pulumi.ComponentResource {
         );
         this.registerOutputs({ namespace: this.namespace.metadata.name });
     }
+}
+
+/**
+ * web on 80 and websecure (TLS) on 443. Whatever no route claims on web is redirected to HTTPS
+ * (permanent, at the lowest priority 1, so any route on web wins: an app's own HTTP-to-HTTPS redirect
+ * route, ACME's HTTP-01 solver, a stack that chose plain HTTP). It is what redirects an Ingress's host,
+ * whose routers (traefik.ingress.kubernetes.io/router.entrypoints) serve websecure only.
+ */
+function httpsPorts(webPort: number, websecurePort: number) {
+    return {
+        web: { port: webPort, exposedPort: 80, redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true, priority: 1 } } },
+        websecure: { port: websecurePort, exposedPort: 443, expose: { default: true }, tls: { enabled: true } },
+    };
 }

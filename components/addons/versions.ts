@@ -85,6 +85,23 @@ export const CHARTS = {
         },
     },
     /**
+     * cert-manager v1.21.1 (the local target's certificates; CRDs through crds.enabled). Its Chart.yaml
+     * says v0.0.0 in git: the release tool sets version and appVersion (scripts/charts/extract.sh does
+     * the same for a tag whose Chart.yaml holds that placeholder).
+     */
+    certManager: {
+        chart: "cert-manager",
+        version: "v1.21.1",
+        repo: "https://charts.jetstack.io",
+        source: { github: "cert-manager/cert-manager", path: "deploy/charts/cert-manager" },
+        checked: {
+            date: "2026-11-29",
+            result:
+                "clean on dev (46 objects, 3 pod templates; the restricted namespace admits controller, webhook and cainjector as the chart's defaults set them); " +
+                "no hooks left out: the one hook, the startupapicheck Job, is turned off",
+        },
+    },
+    /**
      * Loki 3.7.6, single binary (issue 20). The OSS chart left grafana/loki (its production/helm/loki is Grafana Enterprise
      * Logs only since 7.0.0) for grafana-community/helm-charts on 2026-03-16, forked at 6.55.0: this is that chart.
      */
@@ -137,7 +154,7 @@ export const IMAGES = {
 };
 
 /** Namespaces the add-ons run in. */
-export const NAMESPACES = { traefik: "traefik", monitoring: "monitoring", loki: "loki", fluentBit: "fluent-bit" };
+export const NAMESPACES = { traefik: "traefik", monitoring: "monitoring", certManager: "cert-manager", loki: "loki", fluentBit: "fluent-bit" };
 
 /** The Helm chart args of a pinned chart (repositoryOpts.repo: never an unpinned `oci://...:latest`). */
 export const chartArgs = (c: PinnedChart) => ({ chart: c.chart, version: c.version, repositoryOpts: { repo: c.repo } });

@@ -5,6 +5,7 @@ import { gkeWorkloadIdentityShieldedNodes } from "./gke";
 import { noHostAccess } from "./host-access";
 import { pinnedImages } from "./images";
 import { containerResources } from "./resources";
+import { routesTls } from "./routes-tls";
 import { noPlaintextSecretData } from "./secrets";
 import { restrictedSecurityContext } from "./security-context";
 import { noServiceAccountToken } from "./service-account-token";
@@ -19,4 +20,5 @@ export const policies: ResourceValidationPolicy[] = [
     protectedDataVolumes,
     eksNodes,
     gkeWorkloadIdentityShieldedNodes,
+    routesTls,
 ];

@@ -12,6 +12,11 @@
 # first commit whose <chart path>/Chart.yaml says `version: <version>` (later commits may change the
 # chart without a release, so the first one is the released state).
 #
+# A chart whose release tooling writes the version (its Chart.yaml in git says 0.0.0 or v0.0.0, e.g.
+# cert-manager's deploy/charts/cert-manager, whose make/manifests.mk sets version and appVersion to the
+# release's): the release tag is taken, and version and appVersion are set to <version> as the
+# tooling does; the templates, values.yaml and values.schema.json are copied unchanged by that tooling.
+#
 # Dependencies (Chart.yaml `dependencies`): one without a repository (or file://) is already in the
 # tree; one from `https://<org>.github.io/<repo>` (or a repository SOURCE_OF below maps) is extracted, recursively, from the mirror
 # `$CHART_MIRRORS/<org>+<repo>/repo` (default CHART_MIRRORS: the directory above the given mirror,
@@ -38,10 +43,16 @@ g() { git --git-dir="$GIT_DIR_" "$@"; }
 version_at() { g show "$1:$CHART_PATH/Chart.yaml" 2>/dev/null | sed -n "s/^version:[[:space:]]*[\"']\{0,1\}\([^\"' ]*\)[\"']\{0,1\}[[:space:]]*$/\1/p" | head -1; }
 
 NAME="$(basename "$CHART_PATH")"
-COMMIT="" TAG=""
+COMMIT="" TAG="" SET_VERSION=""
 for t in "$NAME-$VERSION" "$NAME-helm-chart-$VERSION" "v$VERSION" "$VERSION"; do
-    if g rev-parse -q --verify "refs/tags/$t^{commit}" >/dev/null && [[ "$(version_at "refs/tags/$t")" == "$VERSION" ]]; then
+    g rev-parse -q --verify "refs/tags/$t^{commit}" >/dev/null || continue
+    at="$(version_at "refs/tags/$t")"
+    if [[ "$at" == "$VERSION" ]]; then
         COMMIT="$(g rev-parse "refs/tags/$t^{commit}")"; TAG="$t"; break
+    fi
+    # The release tooling writes the version: only a tag named exactly for it counts.
+    if [[ ( "$at" == "0.0.0" || "$at" == "v0.0.0" ) && ( "$t" == "$VERSION" || "$t" == "v$VERSION" ) ]]; then
+        COMMIT="$(g rev-parse "refs/tags/$t^{commit}")"; TAG="$t"; SET_VERSION="$at"; break
     fi
 done
 if [[ -z "$COMMIT" ]]; then
@@ -57,6 +68,11 @@ rm -rf "$OUT"; mkdir -p "$OUT"
 depth="$(awk -F/ '{print NF}' <<<"$CHART_PATH")"
 g archive --format=tar "$COMMIT" "$CHART_PATH" | tar -x -C "$OUT" --strip-components="$depth"
 [[ -f "$OUT/Chart.yaml" ]] || die "$CHART_PATH has no Chart.yaml at $COMMIT"
+if [[ -n "$SET_VERSION" ]]; then
+    log "$NAME: Chart.yaml at $TAG says $SET_VERSION (set at release): version and appVersion set to $VERSION"
+    sed -i -E "s/^(version|appVersion):[[:space:]]*[\"']?${SET_VERSION//./\\.}[\"']?[[:space:]]*$/\1: $VERSION/" "$OUT/Chart.yaml"
+    [[ "$(sed -n 's/^version:[[:space:]]*//p' "$OUT/Chart.yaml")" == "$VERSION" ]] || die "$NAME: could not set the version in $OUT/Chart.yaml"
+fi
 printf 'repository: %s\npath: %s\ncommit: %s\ntag: %s\n' "$(basename "$(dirname "$GIT_DIR_")")" "$CHART_PATH" "$COMMIT" "${TAG:-none}" >"$OUT/.extracted"
 PARENT_DATE="$(g log -1 --format=%ct "$COMMIT")"
 

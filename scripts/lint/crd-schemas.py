@@ -4,7 +4,7 @@ usage: crd-schemas.py OUT_DIR CRD_FILE...
 Writes OUT_DIR/<group>/<kind>_<version>.json (kind lowercased), the layout of kubeconform's
 -schema-location '<OUT_DIR>/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json'. Strict like the
 built-in schemas: an object schema that lists its properties and does not preserve unknown fields gets
-additionalProperties: false.
+additionalProperties: false (not a oneOf/anyOf/allOf/not branch, which constrains its parent's object).
 """
 import json
 import os
@@ -16,12 +16,23 @@ import yaml
 yaml.SafeLoader.add_constructor("tag:yaml.org,2002:value", yaml.SafeLoader.construct_yaml_str)
 
 
-def strict(node):
+# Subschemas that only add constraints to the object they sit in (e.g. the Gateway's addresses: oneOf
+# {type IPAddress, value an IP} or {type not IPAddress}): closing them would forbid the object's other
+# properties, which the enclosing schema declares.
+COMBINATORS = ("oneOf", "anyOf", "allOf", "not")
+
+
+def strict(node, partial=False):
     if isinstance(node, dict):
-        node = {k: strict(v) for k, v in node.items()}
-        if "properties" in node and "additionalProperties" not in node and not node.get("x-kubernetes-preserve-unknown-fields"):
-            node["additionalProperties"] = False
-        return node
+        out = {}
+        for k, v in node.items():
+            if k in COMBINATORS:
+                out[k] = [strict(x, partial=True) for x in v] if isinstance(v, list) else strict(v, partial=True)
+            else:
+                out[k] = strict(v)
+        if not partial and "properties" in out and "additionalProperties" not in out and not out.get("x-kubernetes-preserve-unknown-fields"):
+            out["additionalProperties"] = False
+        return out
     if isinstance(node, list):
         return [strict(x) for x in node]
     return node

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs (once, cached by version) the manifest linters that `npm run lint:k8s` runs:
 # kube-score and kubeconform (Go modules), checkov and kubernetes-validate (PyPI, in a venv), and
-# kubeconform schemas for the Gateway API and prometheus-operator CRDs (from their Go modules).
+# kubeconform schemas for the Gateway API, prometheus-operator and cert-manager CRDs (from their Go modules).
 # Nothing is downloaded at lint time: kubeconform reads the schemas prepared here.
 #
 # Usage: scripts/lint/tools.sh [install]   install what is missing, print the cache dir
@@ -46,14 +46,16 @@ if [[ ! -f "$DIR/schemas/.done" ]]; then
     "$DIR/venv/bin/python" "$HERE/kubeconform-schemas.py" "$DIR/schemas" $KUBERNETES_SCHEMA_VERSIONS
     touch "$DIR/schemas/.done"
 fi
-# Schemas of the CRDs the program may use (Gateway API, prometheus-operator), from their Go modules' CRD manifests.
+# Schemas of the CRDs the program may use (Gateway API, prometheus-operator, cert-manager), from their Go modules' CRD manifests.
 if [[ ! -f "$DIR/crd-schemas/.done" ]]; then
-    log "CRD schemas: gateway-api $GATEWAY_API_VERSION, prometheus-operator $PROMETHEUS_OPERATOR_VERSION"
+    log "CRD schemas: gateway-api $GATEWAY_API_VERSION, prometheus-operator $PROMETHEUS_OPERATOR_VERSION, cert-manager $CERT_MANAGER_VERSION"
     rm -rf "$DIR/crd-schemas"
     gateway="$(go mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
     prometheus="$(go mod download -json "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+    certmanager="$(go mod download -json "github.com/cert-manager/cert-manager@$CERT_MANAGER_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
     "$DIR/venv/bin/python" "$HERE/crd-schemas.py" "$DIR/crd-schemas" \
-        "$gateway"/config/crd/standard/*.yaml "$prometheus"/example/prometheus-operator-crd/monitoring.coreos.com_{servicemonitors,podmonitors,prometheusrules}.yaml
+        "$gateway"/config/crd/standard/*.yaml "$prometheus"/example/prometheus-operator-crd/monitoring.coreos.com_{servicemonitors,podmonitors,prometheusrules}.yaml \
+        "$certmanager"/deploy/crds/cert-manager.io_{certificates,clusterissuers}.yaml
     touch "$DIR/crd-schemas/.done"
 fi
 echo "$DIR"

@@ -9,6 +9,7 @@ import { accountOf, eksContext } from "./context";
 import { network } from "./network";
 import { nodes } from "./nodes";
 import { ecrRegistryHost, eksRouting, LBC_NLB_ANNOTATIONS, NLB_ANNOTATIONS } from "./conventions";
+import { eksTls } from "./host-tls";
 import { registry } from "./registry";
 import { storage } from "./storage";
 import { workloadBuckets } from "./workload-bucket";
@@ -49,6 +50,7 @@ export function eksPlatform(cfg: StackConfig & OwnCluster & { target: "eks" }): 
             // The controller and its GatewayClass: on destroy the routes (and their ALBs) go first.
             dependsOn: addons.gatewayController && [addons.gatewayController],
         },
+        tls: eksTls(cfg.tls, x.onAws),
         imageRepository: (image) => {
             const repository = repositories[image];
             if (!repository) throw new Error(`no ECR repository for image "${image}"; known: ${appImages.join(", ")}`);

@@ -6,6 +6,7 @@ import { platformOutput } from "../export";
 import type { Platform } from "../platform";
 import { cluster } from "./cluster";
 import { gkeContext } from "./context";
+import { gkeTls } from "./host-tls";
 import { execKubeconfig } from "./exec-kubeconfig";
 import { network } from "./network";
 import { nodes } from "./nodes";
@@ -45,6 +46,7 @@ export function gkePlatform(cfg: StackConfig & OwnCluster & { target: "gke" }): 
         priorityClasses,
         kind: "cloud",
         routing: gkeRouting(cfg.routeClassName, cfg.routeControllerNamespace),
+        tls: gkeTls(cfg.tls, x.onGcp),
         imageRepository: (image) => pulumi.interpolate`${registryUrl}/${image}`,
         workloadBucket: workloadBuckets(x, { project: c.project, region: c.region, workloadIdentityPool: workloadIdentityPool(c.project) }),
         installed: { metricsServer: cfg.addons.metricsServer, gateway: cfg.addons.gateway, monitoring: cfg.addons.monitoring, logging: cfg.addons.logging },

@@ -32,6 +32,7 @@ useCluster("e2e-objects");
  */
 const STATIC_PVS = "20Gi 20Gi 10Gi 10Gi 10Gi 10Gi 5Gi 5Gi 5Gi 2Gi 1Gi 1Gi 1Gi 1Gi 1Gi 1Gi";
 const FIELD_MANAGER = "--field-manager=ticketbuster-e2e";
+const TLS = JSON.stringify({ mode: "self-signed" });
 
 let k: ReturnType<typeof kubectl>;
 let kubeconfig: string;
@@ -61,9 +62,9 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
         const ask = () => [servesApi({ kubeconfig: cluster.kubeconfig, context: cluster.context }, GATEWAY_API, env), localClusterProblem((key) => config[key], ROOT, env)] as const;
         [gatewayApi.before, gatewayApi.preflightBefore] = ask();
         // Not built into Kubernetes: the Gateway API's standard-channel CRDs (what a cluster's controller
-        // brings) and the prometheus-operator's (kube-prometheus-stack's), from their Go modules.
+        // brings), the prometheus-operator's (kube-prometheus-stack's) and cert-manager's, from their Go modules.
         crds = execFileSync("bash", [path.join(ROOT, "scripts", "e2e", "crds.sh")], { encoding: "utf8" }).trim();
-        const applied = k.run(["apply", "--server-side", FIELD_MANAGER, "-f", path.join(crds, "gateway-api"), "-f", path.join(crds, "prometheus-operator")]);
+        const applied = k.run(["apply", "--server-side", FIELD_MANAGER, ...["gateway-api", "prometheus-operator", "cert-manager"].flatMap((d) => ["-f", path.join(crds, d)])]);
         expect(applied.ok, applied.stderr).toBe(true);
         expect(k.run(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]).ok).toBe(true);
         [gatewayApi.after, gatewayApi.preflightAfter] = ask();
@@ -92,8 +93,10 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tb-manifests-${appName}-`));
             manifests = path.join(dir, "gateway");
             ingressManifests = path.join(dir, "ingress");
-            await renderManifests({ stack: "dev", app: appName, outDir: manifests, config: e2eOverlay() });
-            await renderManifests({ stack: "dev", app: appName, outDir: ingressManifests, config: { ...e2eOverlay(), routing: "ingress" } });
+            // The local target's default TLS (the overlay turns it off for the real-engine test, which cannot fetch cert-manager's chart).
+            const config = { ...e2eOverlay(), tls: TLS };
+            await renderManifests({ stack: "dev", app: appName, outDir: manifests, config });
+            await renderManifests({ stack: "dev", app: appName, outDir: ingressManifests, config: { ...config, routing: "ingress" } });
         }, 600_000);
 
         it("the API server accepts every object (schemas, CRDs, restricted Pod Security admission)", () => {
@@ -183,6 +186,26 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
             expect(applied.ok, applied.stderr).toBe(true);
             const ingress = k.json(["get", "ingress", app.name, "-n", ns]);
             expect(ingress.spec.rules[0].http.paths.map((p: any) => p.path)).toEqual(app.routes!.paths.map((p) => p.path));
+            expect(ingress.spec.tls).toEqual([{ hosts: [app.routes!.host], secretName: `${app.name}-tls` }]);
+        });
+
+        it("accepts the cluster's ClusterIssuers and CA, the host's Certificate, the HTTPS listener and the redirect route", () => {
+            const issuers = k.items(["get", "clusterissuers"]).map((i: any) => i.metadata.name).sort();
+            expect(issuers).toEqual(["ticketbuster-local-ca", "ticketbuster-selfsigned"]);
+            expect(k.json(["get", "certificate", "ticketbuster-local-ca", "-n", "cert-manager"]).spec.isCA).toBe(true);
+            if (!app.routes) {
+                expect(k.items(["get", "certificates", "-n", ns])).toEqual([]);
+                return;
+            }
+            const certificate = k.json(["get", "certificate", app.name, "-n", ns]);
+            expect(certificate.spec.dnsNames).toEqual([app.routes.host]);
+            expect(certificate.spec.issuerRef).toEqual({ group: "cert-manager.io", kind: "ClusterIssuer", name: "ticketbuster-local-ca" });
+            const https = k.json(["get", "gateway", app.name, "-n", ns]).spec.listeners.find((l: any) => l.name === "https");
+            expect(https).toMatchObject({ protocol: "HTTPS", port: 8443, tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", name: certificate.spec.secretName }] } });
+            const redirect = k.json(["get", "httproute", `${app.name}-redirect`, "-n", ns]);
+            expect(redirect.spec.parentRefs).toEqual([expect.objectContaining({ name: app.name, sectionName: "http" })]);
+            expect(redirect.spec.rules[0].filters).toEqual([{ type: "RequestRedirect", requestRedirect: { scheme: "https", port: 443, statusCode: 301 } }]);
+            expect(k.json(["get", "httproute", app.name, "-n", ns]).spec.parentRefs).toEqual([expect.objectContaining({ name: app.name, sectionName: "https" })]);
         });
 
         it("enforces the restricted Pod Security Standard in the namespace", () => {
@@ -206,7 +229,7 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
         it("deleting the namespace leaves no object of the app", async () => {
             expect((await k.runAsync(["delete", "namespace", ns, "--wait=true", "--timeout=300s"])).ok).toBe(true);
             expect(k.run(["get", "namespace", ns]).ok).toBe(false);
-            const kinds = "all,pvc,secrets,configmaps,networkpolicies,serviceaccounts,hpa,pdb,ingresses,gateways,httproutes";
+            const kinds = "all,pvc,secrets,configmaps,networkpolicies,serviceaccounts,hpa,pdb,ingresses,gateways,httproutes,certificates";
             const left = k.run(["get", kinds, "-A", "-l", `app.kubernetes.io/part-of=${app.name}`, "-o", "name"]);
             expect(left.ok).toBe(true);
             expect(left.stdout.trim()).toBe("");
@@ -325,7 +348,7 @@ describe.skipIf(skip)("e2e: every app's objects on a real Kubernetes API server"
                 dirs[stack] = path.join(base, stack);
                 await renderManifests({ stack, outDir: dirs[stack], config: appOverlay() });
             }
-            // The earlier cases' all-in-one stacks applied the same cluster-wide objects (PriorityClasses) under
+            // The earlier cases' all-in-one stacks applied the same cluster-wide objects (PriorityClasses, ClusterIssuers) under
             // their own field manager: the platform starts on a cluster where nothing of it exists yet.
             await k.runAsync(["delete", "-f", dirs[PLATFORM], "--ignore-not-found", "--wait=true", "--timeout=300s"]);
         }, 600_000);

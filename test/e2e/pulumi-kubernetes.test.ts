@@ -399,7 +399,7 @@ describe.skipIf(skip)("e2e: pulumi up/destroy against a real API server", { time
             await on(PLATFORM, "up");
             for (const [stack, app] of Object.entries(APP_STACKS)) {
                 const up = await on(stack, "up");
-                expect(up.outputs.platformTarget.value).toBe("local");
+                expect([up.outputs.target.value, up.outputs.app.value, up.outputs.namespace.value]).toEqual(["local", app.name, app.name]);
                 await waitFor(`${expectedPods(app.name)} ready pods of ${app.name}`, () => podsOf(app).filter(isReady).length === expectedPods(app.name), 180);
             }
             for (const stack of [PLATFORM, ...Object.keys(APP_STACKS)]) expect(changedCount((await on(stack, "preview")).changes), stack).toBe(0);
