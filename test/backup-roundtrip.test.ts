@@ -6,13 +6,12 @@
  */
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downloadScript, dumpScript, restoreScript, uploadScript } from "../components/backup-scripts";
 import { readSqlDir } from "../components/sql-seed-job";
-import { PgServer, startPostgres } from "./postgres-server";
+import { freePort, PgServer, startPostgres } from "./postgres-server";
 
 const SQL_DIR = path.join(__dirname, "..", "sql", "ticketbuster");
 const seedFiles = Object.keys(readSqlDir(SQL_DIR)).map((f) => path.join(SQL_DIR, f));
@@ -32,17 +31,6 @@ function ok(script: string, env: Record<string, string>): string {
     const r = sh(script, env);
     if (r.status !== 0) throw new Error(`script failed (${r.status}):\n${r.stderr}\n${r.stdout}`);
     return r.stdout;
-}
-
-async function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const srv = net.createServer();
-        srv.listen(0, "127.0.0.1", () => {
-            const port = (srv.address() as net.AddressInfo).port;
-            srv.close(() => resolve(port));
-        });
-        srv.on("error", reject);
-    });
 }
 
 let root: string;

@@ -29,7 +29,8 @@ function run(argv: string[], input?: string): string {
     return r.stdout;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export async function freePort(): Promise<number> {
     return new Promise((resolve, reject) => {
         const srv = net.createServer();
         srv.listen(0, "127.0.0.1", () => {
