@@ -383,12 +383,13 @@ describe.skipIf(skip)("e2e: pulumi up/destroy against a real API server", { time
 
         beforeAll(() => {
             e2eScript("cluster.sh", "recycle-pvs");
-            const { addons, storageClass } = e2eOverlay();
+            // Plain HTTP as the e2e stack (cert-manager is a chart, and no chart can be fetched here).
+            const { addons, storageClass, tls } = e2eOverlay();
             // The cluster's keys on the platform (no chart can be fetched here: the charted add-ons stay off; the
             // Gateway API comes from the CRDs applied above), the app's keys on each app stack.
-            fs.writeFileSync(file(PLATFORM), stringify({ config: Object.fromEntries(Object.entries({ target: "local", app: "none", kubeconfig: cluster.kubeconfig, kubeContext: cluster.context, storageClass, addons: JSON.parse(addons) }).map(([key, v]) => [`ticketbuster:${key}`, v])) }));
+            fs.writeFileSync(file(PLATFORM), stringify({ config: Object.fromEntries(Object.entries({ target: "local", app: "none", kubeconfig: cluster.kubeconfig, kubeContext: cluster.context, storageClass, addons: JSON.parse(addons), tls: JSON.parse(tls) }).map(([key, v]) => [`ticketbuster:${key}`, v])) }));
             for (const [stack, app] of Object.entries(APP_STACKS)) {
-                fs.writeFileSync(file(stack), stringify({ config: { "ticketbuster:platform": `organization/ticketbuster/${PLATFORM}`, "ticketbuster:app": app.name, "ticketbuster:imageTag": "1.0.0", "ticketbuster:frontendServiceType": "NodePort", "ticketbuster:protectData": "false" } }));
+                fs.writeFileSync(file(stack), stringify({ config: { "ticketbuster:platform": `organization/ticketbuster/${PLATFORM}`, "ticketbuster:app": app.name, "ticketbuster:imageTag": "1.0.0", "ticketbuster:frontendServiceType": "NodePort", "ticketbuster:protectData": "false", "ticketbuster:tls": JSON.parse(tls) } }));
             }
         });
         afterAll(() => {
